@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Starts and stops a single-node KRaft Kafka broker on loopback from the Maven Central
+# artifact org.apache.kafka:kafka_2.13 (no Docker, no download of a Kafka distribution).
+#
+#   scripts/kafka.sh start DIR     format storage (first time) and start; prints nothing, writes DIR/bootstrap
+#   scripts/kafka.sh stop DIR      stop it (TERM, then KILL after 30 s)
+#
+# The class path comes from target/broker.classpath, written by `./mvnw generate-resources`
+# (any later phase too); LOCAL_KAFKA_CLASSPATH overrides it.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+log() { echo "[kafka.sh] $*" >&2; }
+
+classpath() {
+  if [[ -n "${LOCAL_KAFKA_CLASSPATH:-}" ]]; then echo "$LOCAL_KAFKA_CLASSPATH"; return; fi
+  local f="$ROOT/target/broker.classpath"
+  [[ -s "$f" ]] || { log "$f is missing: run ./mvnw -q generate-resources first"; exit 1; }
+  cat "$f"
+}
+
+free_ports() {
+  python3 - "$1" <<'PY'
+import socket, sys
+socks = []
+for _ in range(int(sys.argv[1])):
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); socks.append(s)
+print(" ".join(str(s.getsockname()[1]) for s in socks))
+for s in socks: s.close()
+PY
+}
+
+start() {
+  local dir="$1"
+  mkdir -p "$dir"
+  dir="$(cd "$dir" && pwd)"
+  if [[ -f "$dir/pid" ]] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; then
+    log "already running (pid $(cat "$dir/pid"))"; return
+  fi
+  [[ -f "$dir/ports" ]] || free_ports 2 > "$dir/ports"
+  local port cport
+  read -r port cport < "$dir/ports"
+  local cp
+  cp="$(classpath)"
+  cat > "$dir/server.properties" <<PROPS
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$cport
+listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$cport
+advertised.listeners=PLAINTEXT://127.0.0.1:$port
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+log.dirs=$dir/logs
+num.partitions=1
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=4
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+transaction.state.log.num.partitions=4
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=false
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+PROPS
+  local java_opts=(-Xms256m -Xmx${LOCAL_KAFKA_HEAP:-768m} -XX:+UseSerialGC -XX:TieredStopAtLevel=1
+                   -Dlogback.configurationFile="$ROOT/scripts/kafka-logback.xml")
+  if [[ ! -f "$dir/logs/meta.properties" ]]; then
+    local id
+    id="$(java -cp "$cp" "${java_opts[@]}" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n1)"
+    java -cp "$cp" "${java_opts[@]}" kafka.tools.StorageTool format -t "$id" \
+      -c "$dir/server.properties" --standalone >"$dir/format.log" 2>&1 \
+      || java -cp "$cp" "${java_opts[@]}" kafka.tools.StorageTool format -t "$id" \
+           -c "$dir/server.properties" >"$dir/format.log" 2>&1 \
+      || { log "storage format failed:"; cat "$dir/format.log" >&2; exit 1; }
+  fi
+  nohup java -cp "$cp" "${java_opts[@]}" kafka.Kafka "$dir/server.properties" >>"$dir/kafka.log" 2>&1 &
+  echo $! > "$dir/pid"
+  echo "127.0.0.1:$port" > "$dir/bootstrap"
+  local deadline=$((SECONDS + ${LOCAL_KAFKA_START_TIMEOUT:-120}))
+  until grep -q "Kafka Server started\|\[KafkaRaftServer nodeId=1\] Kafka Server started" "$dir/kafka.log" 2>/dev/null; do
+    if ! kill -0 "$(cat "$dir/pid")" 2>/dev/null; then
+      log "broker exited during start-up; last lines of $dir/kafka.log:"; tail -n 30 "$dir/kafka.log" >&2; exit 1
+    fi
+    if (( SECONDS > deadline )); then log "broker not started after ${LOCAL_KAFKA_START_TIMEOUT:-120}s"; stop "$dir"; exit 1; fi
+    sleep 0.5
+  done
+  log "ready: 127.0.0.1:$port (pid $(cat "$dir/pid"))"
+}
+
+stop() {
+  local dir="$1"
+  [[ -f "$dir/pid" ]] || return 0
+  local pid; pid="$(cat "$dir/pid")"
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$dir/pid"
+}
+
+case "${1:-}" in
+  start) start "${2:?usage: kafka.sh start DIR}" ;;
+  stop) stop "${2:?usage: kafka.sh stop DIR}" ;;
+  *) echo "usage: $0 start DIR | stop DIR" >&2; exit 2 ;;
+esac

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Builds, starts and stops a real Weaviate server on loopback, without Docker.
+#
+#   scripts/weaviate.sh install        build weaviate-server once (cached) and print its path
+#   scripts/weaviate.sh start DIR      start it with data, ports, pid and log under DIR;
+#                                      a second start with the same DIR reuses the same ports and data
+#   scripts/weaviate.sh stop DIR       stop it (TERM, then KILL after 30 s)
+#   scripts/weaviate.sh env DIR        print WEAVIATE_HTTP_PORT=... / WEAVIATE_GRPC_PORT=...
+#
+# WEAVIATE_VERSION (default below) pins the server; WEAVIATE_SYNC_CACHE (default
+# ~/.cache/weaviate-sync) holds the binary. The Go module and build caches are Go's own.
+set -euo pipefail
+
+WEAVIATE_VERSION="${WEAVIATE_VERSION:-v1.38.11}"
+CACHE="${WEAVIATE_SYNC_CACHE:-$HOME/.cache/weaviate-sync}"
+BIN_DIR="$CACHE/weaviate/$WEAVIATE_VERSION"
+BIN="$BIN_DIR/weaviate-server"
+
+log() { echo "[weaviate.sh] $*" >&2; }
+
+install() {
+  if [[ -x "$BIN" ]]; then
+    echo "$BIN"
+    return
+  fi
+  command -v go >/dev/null || { log "go is not installed; it is needed to build weaviate-server"; exit 1; }
+  log "building weaviate-server $WEAVIATE_VERSION into $BIN_DIR (first time only; takes several minutes)"
+  mkdir -p "$BIN_DIR"
+  local tmp
+  tmp="$(mktemp -d "$BIN_DIR/.build.XXXXXX")"
+  CGO_ENABLED=0 GOBIN="$tmp" GOFLAGS=-mod=mod \
+    go install "github.com/weaviate/weaviate/cmd/weaviate-server@$WEAVIATE_VERSION" >&2
+  mv "$tmp/weaviate-server" "$BIN"
+  rmdir "$tmp"
+  echo "$BIN"
+}
+
+free_ports() {
+  # Prints free loopback ports: http grpc gossip data raft raftrpc. In a local cluster Weaviate
+  # dials a node's internal RPC port at its raft port + 1, so raft/raftrpc (and gossip/data) are pairs.
+  python3 - <<'PY'
+import socket
+held = []
+def grab(port=0):
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+    except OSError:
+        s.close()
+        return None
+    held.append(s)
+    return s.getsockname()[1]
+def pair():
+    while True:
+        a = grab()
+        if a < 65535 and grab(a + 1):
+            return [a, a + 1]
+ports = [grab(), grab()] + pair() + pair()
+print(" ".join(map(str, ports)))
+for s in held: s.close()
+PY
+}
+
+start() {
+  local dir="$1"
+  mkdir -p "$dir/data"
+  dir="$(cd "$dir" && pwd)"
+  local bin
+  bin="$(install)"
+  if [[ -f "$dir/pid" ]] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; then
+    log "already running (pid $(cat "$dir/pid"))"
+    return
+  fi
+  if [[ ! -f "$dir/ports" ]]; then
+    free_ports > "$dir/ports"
+  fi
+  local http grpc gossip data raft raftrpc
+  read -r http grpc gossip data raft raftrpc < "$dir/ports"
+  (
+    cd "$dir"
+    export PERSISTENCE_DATA_PATH="$dir/data" \
+      AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED="${AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED:-true}" \
+      DEFAULT_VECTORIZER_MODULE=none ENABLE_MODULES="" \
+      CLUSTER_HOSTNAME=node1 CLUSTER_IN_LOCALHOST=true \
+      CLUSTER_BIND_ADDR=127.0.0.1 CLUSTER_ADVERTISE_ADDR=127.0.0.1 \
+      CLUSTER_GOSSIP_BIND_PORT="$gossip" CLUSTER_DATA_BIND_PORT="$data" \
+      RAFT_PORT="$raft" RAFT_INTERNAL_RPC_PORT="$raftrpc" RAFT_BOOTSTRAP_EXPECT=1 \
+      GRPC_PORT="$grpc" DISABLE_TELEMETRY=true GO_PROFILING_DISABLE=true \
+      PROMETHEUS_MONITORING_ENABLED=false LOG_LEVEL="${WEAVIATE_LOG_LEVEL:-warning}" \
+      QUERY_DEFAULTS_LIMIT=25 GOMAXPROCS="${WEAVIATE_GOMAXPROCS:-2}"
+    nohup "$bin" --host 127.0.0.1 --port "$http" --scheme http >>"$dir/weaviate.log" 2>&1 &
+    echo $! > "$dir/pid"
+  )
+  local deadline=$((SECONDS + ${WEAVIATE_START_TIMEOUT:-180}))
+  until curl -fs -o /dev/null "http://127.0.0.1:$http/v1/.well-known/ready"; do
+    if ! kill -0 "$(cat "$dir/pid")" 2>/dev/null; then
+      log "weaviate-server exited during start-up; last lines of $dir/weaviate.log:"
+      tail -n 30 "$dir/weaviate.log" >&2
+      exit 1
+    fi
+    if (( SECONDS > deadline )); then
+      log "weaviate-server not ready after ${WEAVIATE_START_TIMEOUT:-180}s; see $dir/weaviate.log"
+      stop "$dir"
+      exit 1
+    fi
+    sleep 0.5
+  done
+  log "ready: http 127.0.0.1:$http, grpc 127.0.0.1:$grpc (pid $(cat "$dir/pid"))"
+}
+
+stop() {
+  local dir="$1"
+  [[ -f "$dir/pid" ]] || return 0
+  local pid
+  pid="$(cat "$dir/pid")"
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 60); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.5
+    done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$dir/pid"
+}
+
+print_env() {
+  local http grpc rest
+  read -r http grpc rest < "$1/ports"
+  echo "WEAVIATE_HTTP_PORT=$http"
+  echo "WEAVIATE_GRPC_PORT=$grpc"
+}
+
+case "${1:-}" in
+  install) install ;;
+  start) start "${2:?usage: weaviate.sh start DIR}" ;;
+  stop) stop "${2:?usage: weaviate.sh stop DIR}" ;;
+  env) print_env "${2:?usage: weaviate.sh env DIR}" ;;
+  *) echo "usage: $0 install | start DIR | stop DIR | env DIR" >&2; exit 2 ;;
+esac

@@ -1,0 +1,86 @@
+package dev.weaviatesync.cli;
+
+import dev.weaviatesync.config.ConfigException;
+import dev.weaviatesync.config.ConfigKey;
+import dev.weaviatesync.config.Keys;
+import dev.weaviatesync.config.SyncConfig;
+import dev.weaviatesync.worker.Worker;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = "Run the sync worker until SIGTERM/SIGINT. Configuration: defaults < --config file < "
+        + "environment (WEAVIATE_SYNC_<KEY>, KAFKA_<SETTING>) < --set.",
+    footerHeading = "%nConfiguration keys (environment variable in brackets; * = secret, never printed):%n",
+    footer = "")
+final class RunCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
+  @Mixin
+  ConfigOptions options;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  RunCommand() {}
+
+  static String keyTable() {
+    var sb = new StringBuilder();
+    for (ConfigKey k : Keys.ALL) {
+      sb.append(String.format("  %s%s [%s]%n      default: %s%n      %s%n", k.name(), k.secret() ? " *" : "",
+          k.envName().replace("<TYPE>", "<TYPE>"), k.defaultValue() == null ? "(none)" : k.defaultValue(),
+          k.description()));
+    }
+    return sb.toString();
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    SyncConfig config;
+    try {
+      config = options.load();
+    } catch (ConfigException e) {
+      spec.commandLine().getErr().println("configuration error: " + e.getMessage());
+      return Main.USAGE;
+    }
+    Worker worker;
+    try {
+      worker = Worker.start(config);
+    } catch (ConfigException e) {
+      spec.commandLine().getErr().println("configuration error: " + e.getMessage());
+      return Main.USAGE;
+    } catch (Exception e) {
+      log.error("Start-up failed: {}", e.toString());
+      spec.commandLine().getErr().println("start-up failed: " + e.getMessage());
+      return Main.FAILURE;
+    }
+    var done = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      log.info("Shutdown requested");
+      worker.close();
+      try {
+        done.await(config.shutdownGrace().toMillis() + 5000, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "weaviate-sync-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      worker.awaitStop();
+    } finally {
+      worker.close();
+      done.countDown();
+    }
+    if (worker.failure() != null) {
+      spec.commandLine().getErr().println("worker stopped: " + worker.failure());
+      return Main.FAILURE;
+    }
+    return Main.OK;
+  }
+}

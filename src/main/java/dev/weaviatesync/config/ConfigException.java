@@ -1,0 +1,16 @@
+package dev.weaviatesync.config;
+
+/** Invalid configuration. The message always names the key that is wrong. */
+public final class ConfigException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+  private final String key;
+
+  public ConfigException(String key, String problem) {
+    super(key + ": " + problem);
+    this.key = key;
+  }
+
+  public String key() {
+    return key;
+  }
+}

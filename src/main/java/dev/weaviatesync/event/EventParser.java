@@ -1,0 +1,188 @@
+package dev.weaviatesync.event;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Parses and validates one Kafka record against the event contract. Pure: no I/O, no state.
+ * {@code knownTypes} are the configured types; {@code expectedType} is the type its topic carries
+ * (null when any known type is acceptable, as for the CLI's publish command).
+ */
+public final class EventParser {
+  private static final ObjectMapper MAPPER = new ObjectMapper()
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+  private static final Pattern UUID_TEXT =
+      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+  private final Set<String> knownTypes;
+
+  public EventParser(Set<String> knownTypes) {
+    this.knownTypes = Set.copyOf(knownTypes);
+  }
+
+  public static ObjectMapper mapper() {
+    return MAPPER;
+  }
+
+  /**
+   * @param key raw record key (UTF-8 id), may be null
+   * @param value raw record value (UTF-8 JSON), null for a tombstone
+   * @param expectedType the type the record's topic carries, or null to accept any known type
+   * @throws InvalidEventException with the field and the reason when the record breaks the contract
+   */
+  public ChangeEvent parse(byte[] key, byte[] value, String expectedType) throws InvalidEventException {
+    String keyText = key == null ? null : utf8("key", key);
+    if (value == null) {
+      if (keyText == null) {
+        throw new InvalidEventException("key", "a tombstone (null value) needs the id as its key");
+      }
+      if (expectedType == null) {
+        throw new InvalidEventException("value", "a tombstone needs a topic that carries one type");
+      }
+      return new ChangeEvent(expectedType, Op.DELETE, uuid("key", keyText), null, null, null, null);
+    }
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(utf8("value", value));
+    } catch (JsonProcessingException e) {
+      throw new InvalidEventException(null, "malformed JSON: " + e.getOriginalMessage());
+    }
+    if (root == null || !root.isObject()) {
+      throw new InvalidEventException(null, "the value must be a JSON object");
+    }
+    String type = text(root, "type");
+    if (!knownTypes.contains(type)) {
+      throw new InvalidEventException("type", "unknown type '" + type + "'; configured types: " + knownTypes);
+    }
+    if (expectedType != null && !expectedType.equals(type)) {
+      throw new InvalidEventException("type", "'" + type + "' does not belong on this topic, which carries " + expectedType);
+    }
+    String opText = text(root, "op");
+    Op op;
+    try {
+      op = Op.valueOf(opText);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidEventException("op", "unknown op '" + opText + "'; expected UPSERT or DELETE");
+    }
+    String id = uuid("id", text(root, "id"));
+    if (keyText == null) {
+      throw new InvalidEventException("key", "the record key must be the id " + id + ", but it is missing");
+    }
+    if (!keyText.equalsIgnoreCase(id)) {
+      throw new InvalidEventException("key", "the record key '" + abbreviate(keyText) + "' differs from the id " + id);
+    }
+    Long version = version(root.get("version"));
+    OffsetDateTime occurredAt = timestamp(root);
+    ObjectNode properties = null;
+    JsonNode props = root.get("properties");
+    if (op == Op.UPSERT) {
+      if (props == null || props.isNull()) {
+        throw new InvalidEventException("properties", "required for UPSERT (the full state of the object)");
+      }
+      if (!props.isObject()) {
+        throw new InvalidEventException("properties", "must be a JSON object, not " + kind(props));
+      }
+      properties = (ObjectNode) props;
+    } else if (props != null && !props.isNull() && !props.isObject()) {
+      throw new InvalidEventException("properties", "must be a JSON object, not " + kind(props));
+    }
+    float[] vector = vector(root.get("vector"));
+    return new ChangeEvent(type, op, id, version, occurredAt, properties, vector);
+  }
+
+  private static String utf8(String field, byte[] bytes) throws InvalidEventException {
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      throw new InvalidEventException(field, "is not valid UTF-8");
+    }
+  }
+
+  private static String text(JsonNode root, String field) throws InvalidEventException {
+    JsonNode n = root.get(field);
+    if (n == null || n.isNull()) {
+      throw new InvalidEventException(field, "is missing");
+    }
+    if (!n.isTextual()) {
+      throw new InvalidEventException(field, "must be a string, not " + kind(n));
+    }
+    return n.asText();
+  }
+
+  private static String uuid(String field, String text) throws InvalidEventException {
+    if (!UUID_TEXT.matcher(text).matches()) {
+      throw new InvalidEventException(field, "'" + abbreviate(text) + "' is not a UUID");
+    }
+    return UUID.fromString(text).toString().toLowerCase(Locale.ROOT);
+  }
+
+  private static Long version(JsonNode n) throws InvalidEventException {
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (!n.isIntegralNumber() || !n.canConvertToLong()) {
+      throw new InvalidEventException("version", "must be an integer that fits in 64 bits, not " + abbreviate(n.toString()));
+    }
+    long v = n.longValue();
+    if (v < 0) {
+      throw new InvalidEventException("version", "must be >= 0, not " + v);
+    }
+    return v;
+  }
+
+  private static OffsetDateTime timestamp(JsonNode root) throws InvalidEventException {
+    String text = text(root, "occurredAt");
+    try {
+      return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+    } catch (DateTimeParseException e) {
+      throw new InvalidEventException("occurredAt", "'" + abbreviate(text) + "' is not an RFC 3339 timestamp with offset");
+    }
+  }
+
+  private static float[] vector(JsonNode n) throws InvalidEventException {
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (!n.isArray() || n.isEmpty()) {
+      throw new InvalidEventException("vector", "must be a non-empty array of numbers");
+    }
+    float[] v = new float[n.size()];
+    for (int i = 0; i < v.length; i++) {
+      JsonNode x = n.get(i);
+      if (!x.isNumber()) {
+        throw new InvalidEventException("vector", "element " + i + " is " + kind(x) + ", not a number");
+      }
+      v[i] = x.floatValue();
+      if (!Float.isFinite(v[i])) {
+        throw new InvalidEventException("vector", "element " + i + " is out of float range");
+      }
+    }
+    return v;
+  }
+
+  private static String kind(JsonNode n) {
+    return n.getNodeType().name().toLowerCase(Locale.ROOT);
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 80 ? s : s.substring(0, 77) + "...";
+  }
+}

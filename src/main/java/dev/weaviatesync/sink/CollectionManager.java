@@ -1,0 +1,67 @@
+package dev.weaviatesync.sink;
+
+import dev.weaviatesync.config.ConfigException;
+import dev.weaviatesync.config.EntityType;
+import dev.weaviatesync.config.Keys;
+import dev.weaviatesync.config.SyncConfig;
+import io.weaviate.client6.v1.api.WeaviateClient;
+import io.weaviate.client6.v1.api.collections.CollectionConfig;
+import io.weaviate.client6.v1.api.collections.Property;
+import io.weaviate.client6.v1.api.collections.VectorConfig;
+import java.io.IOException;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes sure every configured collection exists before the first write, because Weaviate's
+ * auto-schema would otherwise create a new collection for a mistyped name and the data would
+ * silently go there.
+ */
+public final class CollectionManager {
+  private static final Logger log = LoggerFactory.getLogger(CollectionManager.class);
+
+  private CollectionManager() {}
+
+  public static void ensureCollections(WeaviateClient client, SyncConfig config) throws IOException {
+    for (EntityType type : config.types()) {
+      if (client.collections.exists(type.collection())) {
+        log.info("Collection {} exists (type {})", type.collection(), type.name());
+        continue;
+      }
+      String propsKey = "type." + type.name() + ".properties";
+      if (!config.collectionsCreate()) {
+        throw new ConfigException("type." + type.name() + ".collection", "collection '" + type.collection()
+            + "' does not exist in Weaviate, and " + Keys.COLLECTIONS_CREATE.name() + "=false");
+      }
+      if (type.properties().isEmpty()) {
+        throw new ConfigException(propsKey, "collection '" + type.collection() + "' does not exist in Weaviate; "
+            + "declare its properties here so it can be created, or create it yourself");
+      }
+      List<Property> props = type.properties().stream().map(CollectionManager::property).toList();
+      client.collections.create(CollectionConfig.of(type.collection(), c -> c
+          .description("Managed by weaviate-sync: " + type.name() + " events from topic " + type.topic())
+          .properties(props)
+          .vectorConfig(VectorConfig.selfProvided())));
+      log.info("Created collection {} with properties {}", type.collection(), type.properties());
+    }
+  }
+
+  private static Property property(EntityType.PropertySpec p) {
+    return switch (p.dataType()) {
+      case "text" -> Property.text(p.name());
+      case "text[]" -> Property.textArray(p.name());
+      case "int" -> Property.integer(p.name());
+      case "int[]" -> Property.integerArray(p.name());
+      case "number" -> Property.number(p.name());
+      case "number[]" -> Property.numberArray(p.name());
+      case "boolean" -> Property.bool(p.name());
+      case "boolean[]" -> Property.boolArray(p.name());
+      case "date" -> Property.date(p.name());
+      case "date[]" -> Property.dateArray(p.name());
+      case "uuid" -> Property.uuid(p.name());
+      case "uuid[]" -> Property.uuidArray(p.name());
+      default -> throw new IllegalArgumentException("unsupported datatype " + p.dataType());
+    };
+  }
+}

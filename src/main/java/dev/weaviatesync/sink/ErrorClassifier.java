@@ -1,0 +1,67 @@
+package dev.weaviatesync.sink;
+
+import io.weaviate.client6.v1.api.WeaviateApiException;
+import io.weaviate.client6.v1.api.WeaviateConnectException;
+import io.weaviate.client6.v1.api.WeaviateTransportException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Classifies Weaviate errors (DESIGN.md §4): UNAVAILABLE, DEADLINE_EXCEEDED, 5xx, "not enough
+ * memory" and connection errors are transient; 400, 422 and per-object validation errors are
+ * permanent; 401/403 are fatal; an oversized gRPC message means "split the batch".
+ */
+public final class ErrorClassifier {
+  private static final Set<String> TRANSIENT_GRPC = Set.of("UNAVAILABLE", "DEADLINE_EXCEEDED", "ABORTED",
+      "INTERNAL", "UNKNOWN", "CANCELLED", "RESOURCE_EXHAUSTED");
+  private static final Set<String> FATAL_GRPC = Set.of("UNAUTHENTICATED", "PERMISSION_DENIED");
+  private static final Set<Integer> TRANSIENT_HTTP = Set.of(429, 500, 502, 503, 504);
+
+  private ErrorClassifier() {}
+
+  public static ErrorClass classify(Throwable t) {
+    if (t instanceof WeaviateApiException api) {
+      String msg = String.valueOf(api.getError()).toLowerCase(Locale.ROOT);
+      if (api.isGPRC()) {
+        String code = api.grpcStatusCode();
+        if ("RESOURCE_EXHAUSTED".equals(code) && (msg.contains("larger than max") || msg.contains("message too large")
+            || msg.contains("exceeds"))) {
+          return ErrorClass.SPLIT;
+        }
+        if (FATAL_GRPC.contains(code)) {
+          return ErrorClass.FATAL;
+        }
+        return TRANSIENT_GRPC.contains(code) ? ErrorClass.TRANSIENT : ErrorClass.PERMANENT;
+      }
+      Integer status = api.httpStatusCode();
+      if (status != null && (status == 401 || status == 403)) {
+        return ErrorClass.FATAL;
+      }
+      if (status != null && status == 413) {
+        return ErrorClass.SPLIT;
+      }
+      return status != null && TRANSIENT_HTTP.contains(status) ? ErrorClass.TRANSIENT : ErrorClass.PERMANENT;
+    }
+    if (t instanceof WeaviateConnectException || t instanceof WeaviateTransportException
+        || t instanceof IOException || t instanceof UncheckedIOException
+        || t instanceof io.grpc.StatusRuntimeException) {
+      return ErrorClass.TRANSIENT;
+    }
+    if (t.getCause() != null && t.getCause() != t) {
+      return classify(t.getCause());
+    }
+    return ErrorClass.PERMANENT;
+  }
+
+  /** Per-object errors from a batch response: mostly validation (permanent); a few are about the server's state. */
+  public static ErrorClass classifyObjectError(String message) {
+    String m = String.valueOf(message).toLowerCase(Locale.ROOT);
+    if (m.contains("not enough memory") || m.contains("context deadline exceeded") || m.contains("unavailable")
+        || m.contains("connection refused") || m.contains("timeout") || m.contains("shard") && m.contains("read-only")) {
+      return ErrorClass.TRANSIENT;
+    }
+    return ErrorClass.PERMANENT;
+  }
+}

@@ -1,0 +1,101 @@
+package dev.weaviatesync.sink;
+
+import dev.weaviatesync.config.SyncConfig;
+import io.weaviate.client6.v1.api.Authentication;
+import io.weaviate.client6.v1.api.WeaviateClient;
+import io.weaviate.client6.v1.api.collections.CollectionHandle;
+import io.weaviate.client6.v1.api.collections.Vectors;
+import io.weaviate.client6.v1.api.collections.WeaviateObject;
+import io.weaviate.client6.v1.api.collections.data.DeleteManyRequest;
+import io.weaviate.client6.v1.api.collections.query.Filter;
+import io.weaviate.client6.v1.api.collections.query.FilterOperand;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link WeaviateSink} over one shared {@code io.weaviate:client6} client: gRPC {@code BatchObjects}
+ * (an upsert by id) and {@code BatchDelete}. The client is owned by the caller, created once per
+ * process and closed after Kafka Streams.
+ */
+public final class WeaviateClientSink implements WeaviateSink {
+  private static final Logger log = LoggerFactory.getLogger(WeaviateClientSink.class);
+
+  private final WeaviateClient client;
+  private final Map<String, CollectionHandle<Map<String, Object>>> handles = new ConcurrentHashMap<>();
+
+  public WeaviateClientSink(WeaviateClient client) {
+    this.client = client;
+  }
+
+  /**
+   * Connects to Weaviate as configured. Fails fast (the client checks liveness and version in its
+   * constructor); the API key goes only into the client's authentication, never into a message.
+   */
+  public static WeaviateClient connect(SyncConfig config) {
+    return WeaviateClient.connectToCustom(c -> {
+      c.scheme(config.weaviateScheme())
+          .httpHost(config.weaviateHost()).httpPort(config.weaviateHttpPort())
+          .grpcHost(config.weaviateHost()).grpcPort(config.weaviateGrpcPort())
+          .timeout(config.weaviateTimeoutSeconds());
+      config.weaviateApiKey().ifPresent(key -> c.authentication(Authentication.apiKey(key)));
+      return c;
+    });
+  }
+
+  private CollectionHandle<Map<String, Object>> handle(String collection) {
+    return handles.computeIfAbsent(collection, client.collections::use);
+  }
+
+  @Override
+  public Map<String, String> upsert(String collection, List<UpsertObject> objects) {
+    List<WeaviateObject<Map<String, Object>>> batch = objects.stream()
+        .map(o -> WeaviateObject.<Map<String, Object>>of(b -> {
+          b.uuid(o.id()).properties(o.properties());
+          if (o.vector() != null) {
+            b.vectors(Vectors.of(o.vector()));
+          }
+          return b;
+        }))
+        .toList();
+    var response = handle(collection).data.insertMany(batch);
+    var errors = new HashMap<String, String>();
+    for (var r : response.responses()) {
+      if (!r.successful()) {
+        errors.put(r.uuid(), r.error());
+      }
+    }
+    return errors;
+  }
+
+  @Override
+  public Map<String, String> delete(String collection, List<String> ids) {
+    // Verbose, so a partial failure says which ids failed; missing ids simply match nothing.
+    var filter = Filter.or(ids.stream().map(id -> (FilterOperand) Filter.uuid().eq(id)).toList());
+    var response = handle(collection).data.deleteMany(DeleteManyRequest.of(filter, b -> b.verbose(true)));
+    var errors = new LinkedHashMap<String, String>();
+    if (response.objects() != null) {
+      for (var o : response.objects()) {
+        if (!o.successful()) {
+          errors.put(o.uuid(), o.error());
+        }
+      }
+    }
+    return errors;
+  }
+
+  @Override
+  public boolean isReady() {
+    try {
+      return client.isReady();
+    } catch (IOException | RuntimeException e) {
+      log.debug("Weaviate readiness check failed: {}", e.toString());
+      return false;
+    }
+  }
+}

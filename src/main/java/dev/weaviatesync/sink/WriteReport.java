@@ -1,0 +1,63 @@
+package dev.weaviatesync.sink;
+
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What became of one batch: ids written, ids that failed for good (with why), and — when Weaviate
+ * stayed unreachable through the whole retry budget — the outage cause, in which case the ids in
+ * neither set were not written and must be kept for later.
+ */
+public final class WriteReport {
+  /** A failed id, ready to become a dead-letter record. */
+  public record FailedWrite(Failure category, Throwable error, int attempts) {}
+
+  private final Set<String> written = new LinkedHashSet<>();
+  private final Map<String, FailedWrite> failed = new LinkedHashMap<>();
+  private Throwable outage;
+  private int retries;
+
+  public Set<String> written() {
+    return written;
+  }
+
+  public Map<String, FailedWrite> failed() {
+    return failed;
+  }
+
+  /** Non-null when Weaviate was unreachable: stop flushing, pause, keep what is pending. */
+  public Throwable outage() {
+    return outage;
+  }
+
+  public int retries() {
+    return retries;
+  }
+
+  void addWritten(String id) {
+    written.add(id);
+  }
+
+  void addFailed(String id, FailedWrite f) {
+    failed.put(id, f);
+  }
+
+  void outage(Throwable cause) {
+    this.outage = cause;
+  }
+
+  void addRetries(int n) {
+    retries += n;
+  }
+
+  void merge(WriteReport other) {
+    written.addAll(other.written);
+    failed.putAll(other.failed);
+    retries += other.retries;
+    if (outage == null) {
+      outage = other.outage;
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package dev.weaviatesync.topology;
+
+import dev.weaviatesync.config.EntityType;
+import dev.weaviatesync.config.SyncConfig;
+import dev.weaviatesync.sink.BatchWriter;
+import dev.weaviatesync.sink.SinkAvailability;
+import dev.weaviatesync.stats.SyncStats;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Builds the worker's topology: a pure function of the configuration, with no I/O. The tests, the
+ * worker and the generated description in {@code topology-docs/} all call {@link #build}.
+ *
+ * <p>One sub-topology per entity type, so types scale and fail independently:
+ * {@code source.<Type>} → {@code sync.<Type>} (parse, validate, version guard, dedupe, flush to
+ * Weaviate; stores {@code pending.<Type>} and {@code versions.<Type>}) → {@code dlq.<Type>} (sink to
+ * the dead-letter topic).
+ */
+public final class SyncTopology {
+  private SyncTopology() {}
+
+  /** What the processors need at run time; shared by every task of the process. */
+  public record Runtime(BatchWriter writer, SinkAvailability availability, SyncStats stats) {}
+
+  public static String sourceName(EntityType t) {
+    return "source." + t.name();
+  }
+
+  public static String processorName(EntityType t) {
+    return "sync." + t.name();
+  }
+
+  public static String dlqSinkName(EntityType t) {
+    return "dlq." + t.name();
+  }
+
+  public static String pendingStore(EntityType t) {
+    return "pending." + t.name();
+  }
+
+  public static String versionsStore(EntityType t) {
+    return "versions." + t.name();
+  }
+
+  public static Topology build(SyncConfig config, Runtime runtime) {
+    var topology = new Topology();
+    for (EntityType type : config.types()) {
+      topology.addSource(sourceName(type), new ByteArrayDeserializer(), new ByteArrayDeserializer(), type.topic());
+      topology.addProcessor(processorName(type), () -> new SyncProcessor(config, type, runtime), sourceName(type));
+      topology.addStateStore(Stores.keyValueStoreBuilder(
+          Stores.persistentKeyValueStore(pendingStore(type)), Serdes.String(), Serdes.ByteArray()), processorName(type));
+      topology.addStateStore(Stores.keyValueStoreBuilder(
+          Stores.persistentKeyValueStore(versionsStore(type)), Serdes.String(), Serdes.ByteArray()), processorName(type));
+      topology.addSink(dlqSinkName(type), config.dlqTopic(), new ByteArraySerializer(), new ByteArraySerializer(),
+          processorName(type));
+    }
+    return topology;
+  }
+}

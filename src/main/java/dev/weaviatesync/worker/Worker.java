@@ -1,0 +1,182 @@
+package dev.weaviatesync.worker;
+
+import dev.weaviatesync.config.EntityType;
+import dev.weaviatesync.config.SyncConfig;
+import dev.weaviatesync.sink.BatchWriter;
+import dev.weaviatesync.sink.CollectionManager;
+import dev.weaviatesync.sink.SinkAvailability;
+import dev.weaviatesync.sink.WeaviateClientSink;
+import dev.weaviatesync.stats.SyncStats;
+import dev.weaviatesync.topology.SyncTopology;
+import io.weaviate.client6.v1.api.WeaviateClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running worker: the shared Weaviate client, Kafka Streams, the availability probe and the
+ * summary log, started in that order and closed in the reverse order — Kafka Streams first, the
+ * Weaviate client last, also when start-up fails half-way.
+ */
+public final class Worker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Worker.class);
+
+  private final SyncConfig config;
+  private final SyncStats stats = new SyncStats();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private WeaviateClient client;
+  private SinkAvailability availability;
+  private KafkaStreams streams;
+  private ScheduledExecutorService summary;
+  private volatile boolean closed;
+
+  private Worker(SyncConfig config) {
+    this.config = config;
+  }
+
+  /**
+   * Starts a worker. Throws (after releasing everything it had opened) when Kafka topics or
+   * Weaviate collections are missing, or Weaviate cannot be reached.
+   */
+  public static Worker start(SyncConfig config) throws Exception {
+    var w = new Worker(config);
+    try {
+      w.doStart();
+      return w;
+    } catch (Exception | Error e) {
+      w.close();
+      throw e;
+    }
+  }
+
+  private void doStart() throws Exception {
+    log.info("Starting weaviate-sync with {}", config.describe());
+    ensureTopics();
+    client = WeaviateClientSink.connect(config);
+    CollectionManager.ensureCollections(client, config);
+    var sink = new WeaviateClientSink(client);
+    availability = new SinkAvailability(sink::isReady, config.outageProbeInterval());
+    var runtime = new SyncTopology.Runtime(new BatchWriter(sink, config, stats), availability, stats);
+    streams = new KafkaStreams(SyncTopology.build(config, runtime), config.streamsProperties());
+    availability.onTransitions(streams::pause, streams::resume);
+    streams.setUncaughtExceptionHandler(e -> {
+      log.error("A stream thread died; stopping the worker", e);
+      failure.compareAndSet(null, e);
+      stopped.countDown();
+      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    });
+    streams.setStateListener((now, before) -> {
+      log.info("Kafka Streams state {} -> {}", before, now);
+      if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING && !closed) {
+        stopped.countDown();
+      }
+    });
+    long every = config.summaryInterval().toMillis();
+    if (every > 0) {
+      summary = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "weaviate-sync-summary");
+        t.setDaemon(true);
+        return t;
+      });
+      summary.scheduleAtFixedRate(() -> log.info("summary: {}", stats.summary()), every, every, TimeUnit.MILLISECONDS);
+    }
+    streams.start();
+  }
+
+  private void ensureTopics() throws InterruptedException, ExecutionException, TimeoutException {
+    Set<String> needed = new LinkedHashSet<>();
+    config.types().stream().map(EntityType::topic).forEach(needed::add);
+    needed.add(config.dlqTopic());
+    try (Admin admin = Admin.create(config.clientProperties())) {
+      Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+      List<String> missing = needed.stream().filter(t -> !existing.contains(t)).toList();
+      if (missing.isEmpty()) {
+        return;
+      }
+      if (!config.topicsCreate()) {
+        throw new IllegalStateException("Kafka topics " + missing + " do not exist; create them or set topics.create=true");
+      }
+      var topics = new ArrayList<NewTopic>();
+      for (String t : missing) {
+        topics.add(new NewTopic(t, config.topicsPartitions(), config.topicsReplicationFactor()));
+      }
+      try {
+        admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+          throw e;
+        }
+      }
+      log.info("Created topics {} with {} partitions", missing, config.topicsPartitions());
+    } catch (TimeoutException e) {
+      throw new TimeoutException("Kafka at " + config.bootstrapServers() + " did not answer within 30 s");
+    }
+  }
+
+  public SyncStats stats() {
+    return stats;
+  }
+
+  public KafkaStreams streams() {
+    return streams;
+  }
+
+  public boolean weaviateDown() {
+    return availability != null && availability.isDown();
+  }
+
+  /** Blocks until the worker stops by itself (a stream thread died) or {@link #close()} is called. */
+  public void awaitStop() throws InterruptedException {
+    stopped.await();
+  }
+
+  /** The error that stopped the worker, if it stopped by itself. */
+  public Throwable failure() {
+    return failure.get();
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    Duration grace = config.shutdownGrace();
+    if (streams != null) {
+      if (!streams.close(new KafkaStreams.CloseOptions().timeout(grace))) {
+        log.warn("Kafka Streams did not close within {}", grace);
+      }
+    }
+    if (summary != null) {
+      summary.shutdownNow();
+    }
+    if (availability != null) {
+      availability.close();
+    }
+    if (client != null) {
+      try {
+        client.close();
+      } catch (Exception e) {
+        log.warn("Closing the Weaviate client failed: {}", e.toString());
+      }
+    }
+    log.info("Stopped; final summary: {}", stats.summary());
+    stopped.countDown();
+  }
+}
