@@ -69,8 +69,17 @@ public final class BatchWriter {
     var attempt = new Attempt<>(items, idOf, call, collection, report);
     try {
       Attempt<?> done = retry.executeSupplier(attempt::next);
-      // Budget spent with per-object transient errors left: those records go to the DLQ.
-      done.remainingToDlq();
+      if (done.hasTransientFailures()) {
+        if (!sink.isReady()) {
+          // The objects failed because the server is going away (shutdown, lost node): an outage,
+          // not a verdict on these records. Keep them for later.
+          report.outage(new WeaviateRejectedException("Weaviate is not ready; last object error: "
+              + done.lastErrors.values().stream().findFirst().orElse("?")));
+        } else {
+          // Budget spent on a live server with per-object transient errors left: dead-letter those.
+          done.remainingToDlq();
+        }
+      }
     } catch (RuntimeException e) {
       switch (ErrorClassifier.classify(e)) {
         case TRANSIENT -> report.outage(e);

@@ -58,8 +58,10 @@ public final class ErrorClassifier {
   /** Per-object errors from a batch response: mostly validation (permanent); a few are about the server's state. */
   public static ErrorClass classifyObjectError(String message) {
     String m = String.valueOf(message).toLowerCase(Locale.ROOT);
-    if (m.contains("not enough memory") || m.contains("context deadline exceeded") || m.contains("unavailable")
-        || m.contains("connection refused") || m.contains("timeout") || m.contains("shard") && m.contains("read-only")) {
+    if (m.contains("not enough memory") || m.contains("context deadline exceeded") || m.contains("context canceled")
+        || m.contains("unavailable") || m.contains("connection refused") || m.contains("timeout")
+        || m.contains("resolve node name") || m.contains("no read replica") || m.contains("not ready")
+        || m.contains("shutting down") || m.contains("leader") || m.contains("shard") && m.contains("read-only")) {
       return ErrorClass.TRANSIENT;
     }
     return ErrorClass.PERMANENT;

@@ -1,0 +1,79 @@
+package dev.weaviatesync.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SyncConfigTest {
+
+  @Test
+  void shouldDeriveTopicsAndCollectionsFromTypeNames() {
+    var c = SyncConfig.of(Map.of("types", "ItemChanged,TaskChanged,InvoiceLineChanged"));
+    assertThat(c.type("ItemChanged").topic()).isEqualTo("item-changed");
+    assertThat(c.type("ItemChanged").collection()).isEqualTo("Item");
+    assertThat(c.type("InvoiceLineChanged").topic()).isEqualTo("invoice-line-changed");
+    assertThat(c.type("InvoiceLineChanged").collection()).isEqualTo("InvoiceLine");
+    assertThat(c.streamsProperties()).containsEntry("processing.guarantee", "exactly_once_v2");
+  }
+
+  @Test
+  void shouldNameTheKeyInEveryError() {
+    assertThatThrownBy(() -> SyncConfig.of(Map.of("flush.max.records", "lots")))
+        .isInstanceOf(ConfigException.class).hasMessage("flush.max.records: must be an integer, not 'lots'");
+    assertThatThrownBy(() -> SyncConfig.of(Map.of("flush.max.recrods", "5")))
+        .hasMessageStartingWith("flush.max.recrods: unknown key");
+    assertThatThrownBy(() -> SyncConfig.of(Map.of("type.Invoice.topic", "x")))
+        .hasMessageStartingWith("type.Invoice.topic: type 'Invoice' is not listed in types");
+    assertThatThrownBy(() -> SyncConfig.of(Map.of("type.TaskChanged.topic", "item-changed")))
+        .hasMessageStartingWith("type.TaskChanged.topic: topic 'item-changed' is already used by type ItemChanged");
+    assertThatThrownBy(() -> SyncConfig.of(Map.of("type.ItemChanged.properties", "title:string")))
+        .hasMessageStartingWith("type.ItemChanged.properties: unknown datatype 'string'");
+    assertThatThrownBy(() -> SyncConfig.of(Map.of("type.ItemChanged.collection", "item")))
+        .hasMessageStartingWith("type.ItemChanged.collection:");
+    assertThatThrownBy(() -> SyncConfig.of(Map.of("kafka.processing.guarantee", "exactly_once")))
+        .hasMessageStartingWith("kafka.processing.guarantee:");
+    assertThatThrownBy(() -> SyncConfig.of(Map.of("retry.jitter", "2")))
+        .hasMessageStartingWith("retry.jitter:");
+  }
+
+  @Test
+  void shouldRefuseARetryBudgetThatOutlastsMaxPollInterval() {
+    assertThatThrownBy(() -> SyncConfig.of(Map.of("retry.max.attempts", "50", "kafka.max.poll.interval.ms", "300000")))
+        .hasMessageStartingWith("retry.max.attempts: the worst-case retry budget");
+    var ok = SyncConfig.defaults();
+    assertThat(ok.worstCaseRetryBudget().toMillis()).isLessThan(300_000);
+  }
+
+  @Test
+  void shouldNeverPrintSecrets() {
+    var c = SyncConfig.of(Map.of("weaviate.api.key", "s3cr3t-key", "kafka.sasl.jaas.config", "password=\"hunter2\""));
+    assertThat(c.toString()).doesNotContain("s3cr3t-key").doesNotContain("hunter2").contains("********");
+    assertThat(c.weaviateApiKey()).contains("s3cr3t-key");
+  }
+
+  @Test
+  void shouldLayerFileThenEnvironment(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("sync.properties");
+    Files.writeString(f, "flush.max.records=100\ntypes=ItemChanged\ntype.ItemChanged.topic=items\n");
+    var c = ConfigLoader.load(f, Map.of(
+        "WEAVIATE_SYNC_FLUSH_MAX_RECORDS", "250",
+        "WEAVIATE_SYNC_TYPE_ITEMCHANGED_COLLECTION", "Article",
+        "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092",
+        "KAFKA_MAX_POLL_RECORDS", "50",
+        "KAFKA_HEAP_OPTS", "-Xmx1g"));
+    assertThat(c.flushMaxRecords()).isEqualTo(250);
+    assertThat(c.type("ItemChanged").topic()).isEqualTo("items");
+    assertThat(c.type("ItemChanged").collection()).isEqualTo("Article");
+    assertThat(c.bootstrapServers()).isEqualTo("127.0.0.1:19092");
+    assertThat(c.streamsProperties()).containsEntry("max.poll.records", "50").doesNotContainKey("heap.opts");
+    assertThatThrownBy(() -> ConfigLoader.load(f, Map.of("WEAVIATE_SYNC_FLUSH_MAX", "1")))
+        .hasMessageStartingWith("WEAVIATE_SYNC_FLUSH_MAX: unknown environment variable");
+    assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("nope.properties"), Map.of()))
+        .hasMessageStartingWith("--config: file not found");
+  }
+}

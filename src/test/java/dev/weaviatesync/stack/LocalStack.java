@@ -1,0 +1,146 @@
+package dev.weaviatesync.stack;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The real broker and the real Weaviate, started once per test JVM by {@code scripts/kafka.sh} and
+ * {@code scripts/weaviate.sh} (the same scripts the demo uses) and stopped when the JVM exits.
+ *
+ * <p>With {@code CI=true} a stack that cannot start fails the test; elsewhere the test is aborted
+ * with the reason, visibly, never silently.
+ */
+public final class LocalStack implements BeforeAllCallback {
+  private static final Path ROOT = Path.of(System.getProperty("project.basedir", ".")).toAbsolutePath();
+  private static final Path DIR = ROOT.resolve("target/it-stack");
+  private static LocalStack instance;
+  private static RuntimeException startFailure;
+
+  private final Path kafkaDir = DIR.resolve("kafka");
+  private final Path weaviateDir = DIR.resolve("weaviate");
+  private String bootstrap;
+  private int weaviateHttpPort;
+  private int weaviateGrpcPort;
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    get();
+  }
+
+  /** The shared stack; starts it on first use. */
+  public static synchronized LocalStack get() {
+    if (instance == null && startFailure == null) {
+      try {
+        var s = new LocalStack();
+        s.start();
+        instance = s;
+      } catch (RuntimeException e) {
+        startFailure = e;
+      }
+    }
+    if (startFailure != null) {
+      if ("true".equals(System.getenv("CI"))) {
+        throw startFailure;
+      }
+      Assumptions.abort("local Kafka/Weaviate stack could not start (set CI=true to make this a failure): "
+          + startFailure.getMessage());
+    }
+    return instance;
+  }
+
+  private void start() {
+    try {
+      deleteRecursively(DIR);
+      Files.createDirectories(DIR);
+      script("scripts/kafka.sh", "start", kafkaDir.toString());
+      bootstrap = Files.readString(kafkaDir.resolve("bootstrap")).trim();
+      script("scripts/weaviate.sh", "start", weaviateDir.toString());
+      String[] ports = Files.readString(weaviateDir.resolve("ports")).trim().split("\\s+");
+      weaviateHttpPort = Integer.parseInt(ports[0]);
+      weaviateGrpcPort = Integer.parseInt(ports[1]);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot prepare " + DIR + ": " + e, e);
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      quietly("scripts/weaviate.sh", "stop", weaviateDir.toString());
+      quietly("scripts/kafka.sh", "stop", kafkaDir.toString());
+    }, "local-stack-stop"));
+  }
+
+  public String bootstrap() {
+    return bootstrap;
+  }
+
+  public int weaviateHttpPort() {
+    return weaviateHttpPort;
+  }
+
+  public int weaviateGrpcPort() {
+    return weaviateGrpcPort;
+  }
+
+  public WeaviateRest weaviate() {
+    return new WeaviateRest(weaviateHttpPort);
+  }
+
+  /** Stops the Weaviate server (TERM); {@link #startWeaviate()} brings it back on the same ports and data. */
+  public void stopWeaviate() {
+    script("scripts/weaviate.sh", "stop", weaviateDir.toString());
+  }
+
+  public void startWeaviate() {
+    script("scripts/weaviate.sh", "start", weaviateDir.toString());
+  }
+
+  public static Path root() {
+    return ROOT;
+  }
+
+  private static void script(String script, String... args) {
+    var cmd = new java.util.ArrayList<String>(List.of("bash", ROOT.resolve(script).toString()));
+    cmd.addAll(List.of(args));
+    try {
+      Path log = Files.createTempFile("stack", ".log");
+      Process p = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true)
+          .redirectOutput(log.toFile()).start();
+      if (!p.waitFor(15, TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+        throw new IllegalStateException(String.join(" ", cmd) + " did not finish within 15 minutes");
+      }
+      String out = Files.readString(log, StandardCharsets.UTF_8);
+      Files.deleteIfExists(log);
+      if (p.exitValue() != 0) {
+        throw new IllegalStateException(String.join(" ", cmd) + " failed (exit " + p.exitValue() + "):\n" + out);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run " + cmd + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while running " + cmd, e);
+    }
+  }
+
+  private static void quietly(String script, String... args) {
+    try {
+      script(script, args);
+    } catch (RuntimeException e) {
+      System.err.println("stack stop: " + e.getMessage());
+    }
+  }
+
+  static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}

@@ -1,0 +1,182 @@
+package dev.weaviatesync.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weaviatesync.config.SyncConfig;
+import dev.weaviatesync.dlq.DlqHeaders;
+import dev.weaviatesync.sink.BatchWriter;
+import dev.weaviatesync.sink.SinkAvailability;
+import dev.weaviatesync.stack.Events;
+import dev.weaviatesync.stats.SyncStats;
+import dev.weaviatesync.testing.InMemorySink;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The topology with TopologyTestDriver and an in-memory sink: fast, deterministic, no servers. */
+class SyncTopologyTest {
+  private final InMemorySink sink = new InMemorySink();
+  private final SyncStats stats = new SyncStats();
+  private SinkAvailability availability;
+  private TopologyTestDriver driver;
+  private TestInputTopic<byte[], byte[]> items;
+  private TestOutputTopic<byte[], byte[]> dlq;
+
+  @BeforeEach
+  void start() throws IOException {
+    var config = SyncConfig.of(Map.of("flush.max.records", "100", "flush.interval.ms", "1000",
+        "retry.max.attempts", "2", "retry.initial.backoff.ms", "1", "retry.max.backoff.ms", "2",
+        "kafka.state.dir", Files.createTempDirectory("sync-topology-test").toString()));
+    availability = new SinkAvailability(() -> sink.ready, Duration.ofMillis(50));
+    var runtime = new SyncTopology.Runtime(new BatchWriter(sink, config, stats), availability, stats);
+    var props = config.streamsProperties();
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+    driver = new TopologyTestDriver(SyncTopology.build(config, runtime), props);
+    items = driver.createInputTopic("item-changed", new ByteArraySerializer(), new ByteArraySerializer());
+    dlq = driver.createOutputTopic("weaviate-sync-dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  @AfterEach
+  void stop() {
+    driver.close();
+    availability.close();
+  }
+
+  private void send(String id, String json) {
+    items.pipeInput(id.getBytes(StandardCharsets.UTF_8), json == null ? null : json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void tick() {
+    driver.advanceWallClockTime(Duration.ofMillis(1000));
+  }
+
+  private String title(String id) {
+    var o = sink.collection("Item").get(id);
+    return o == null ? null : (String) o.properties().get("title");
+  }
+
+  @Test
+  void shouldWriteOnlyTheLatestEventPerIdWithinAFlush() {
+    String id = UUID.randomUUID().toString();
+    for (long v = 1; v <= 50; v++) {
+      send(id, Events.upsert("ItemChanged", id, v, Map.of("title", "v" + v)));
+    }
+    tick();
+    assertThat(title(id)).isEqualTo("v50");
+    assertThat(sink.objectWrites).isEqualTo(1);
+    assertThat(stats.deduped()).isEqualTo(49);
+  }
+
+  @Test
+  void shouldNotResurrectADeletedItemWithinOrAcrossFlushes() {
+    String id = UUID.randomUUID().toString();
+    send(id, Events.upsert("ItemChanged", id, 1L, Map.of("title", "v1")));
+    send(id, Events.delete("ItemChanged", id, 2L));
+    tick();
+    assertThat(sink.collection("Item")).doesNotContainKey(id);
+    send(id, Events.upsert("ItemChanged", id, 1L, Map.of("title", "late v1")));
+    send(id, Events.upsert("ItemChanged", id, 2L, Map.of("title", "same version as the delete")));
+    tick();
+    assertThat(sink.collection("Item")).doesNotContainKey(id);
+    assertThat(stats.stale()).isEqualTo(2);
+    send(id, Events.upsert("ItemChanged", id, 3L, Map.of("title", "recreated")));
+    tick();
+    assertThat(title(id)).isEqualTo("recreated");
+  }
+
+  @Test
+  void shouldDropAnOlderVersionArrivingAfterANewerOne() {
+    String id = UUID.randomUUID().toString();
+    send(id, Events.upsert("ItemChanged", id, 9L, Map.of("title", "v9")));
+    send(id, Events.upsert("ItemChanged", id, 3L, Map.of("title", "v3")));
+    tick();
+    assertThat(title(id)).isEqualTo("v9");
+    send(id, Events.upsert("ItemChanged", id, 8L, Map.of("title", "v8")));
+    tick();
+    assertThat(title(id)).isEqualTo("v9");
+    assertThat(stats.stale()).isEqualTo(2);
+  }
+
+  @Test
+  void shouldDeleteOnTombstone() {
+    String id = UUID.randomUUID().toString();
+    send(id, Events.upsert("ItemChanged", id, 1L, Map.of("title", "v1")));
+    tick();
+    send(id, null);
+    tick();
+    assertThat(sink.collection("Item")).doesNotContainKey(id);
+  }
+
+  @Test
+  void shouldFlushBySizeWithoutWaitingForTheInterval() {
+    for (int i = 0; i < 100; i++) {
+      String id = UUID.randomUUID().toString();
+      send(id, Events.upsert("ItemChanged", id, 1L, Map.of("title", "n" + i)));
+    }
+    assertThat(sink.collection("Item")).hasSize(100);
+    assertThat(sink.calls).containsExactly("upsert Item 100");
+  }
+
+  @Test
+  void shouldDeadLetterInvalidRecordsWithRawBytesAndReason() {
+    send(UUID.randomUUID().toString(), "{oops");
+    var r = dlq.readRecord();
+    assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo("{oops");
+    assertThat(DlqHeaders.text(r.headers(), DlqHeaders.CATEGORY)).isEqualTo("INVALID_EVENT");
+    assertThat(DlqHeaders.text(r.headers(), DlqHeaders.MESSAGE)).startsWith("malformed JSON");
+    assertThat(DlqHeaders.text(r.headers(), DlqHeaders.TOPIC)).isEqualTo("item-changed");
+    assertThat(DlqHeaders.text(r.headers(), DlqHeaders.PARTITION)).isEqualTo("0");
+    assertThat(DlqHeaders.text(r.headers(), DlqHeaders.OFFSET)).isEqualTo("0");
+    assertThat(dlq.isEmpty()).isTrue();
+  }
+
+  @Test
+  void shouldDeadLetterOnlyTheRejectedObject() {
+    String bad = UUID.randomUUID().toString();
+    String good = UUID.randomUUID().toString();
+    sink.rejectIds.put(bad, "invalid number property 'price'");
+    send(bad, Events.upsert("ItemChanged", bad, 1L, Map.of("price", "x")));
+    send(good, Events.upsert("ItemChanged", good, 1L, Map.of("title", "fine")));
+    tick();
+    assertThat(title(good)).isEqualTo("fine");
+    var r = dlq.readRecord();
+    assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(bad);
+    assertThat(DlqHeaders.text(r.headers(), DlqHeaders.CATEGORY)).isEqualTo("REJECTED");
+    assertThat(DlqHeaders.text(r.headers(), DlqHeaders.MESSAGE)).contains("invalid number property 'price'");
+    assertThat(dlq.isEmpty()).isTrue();
+  }
+
+  @Test
+  void shouldKeepPendingWritesAndDeadLetterNothingWhileWeaviateIsDown() {
+    sink.failWith = () -> new UncheckedIOException(new IOException("connection refused"));
+    sink.ready = false;
+    String id = UUID.randomUUID().toString();
+    send(id, Events.upsert("ItemChanged", id, 1L, Map.of("title", "held")));
+    tick();
+    assertThat(availability.isDown()).isTrue();
+    tick();
+    assertThat(dlq.isEmpty()).isTrue();
+    assertThat(sink.collection("Item")).isEmpty();
+
+    sink.failWith = null;
+    sink.ready = true;
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !availability.isDown());
+    tick();
+    assertThat(title(id)).isEqualTo("held");
+    assertThat(dlq.isEmpty()).isTrue();
+    assertThat(stats.retriesTotal()).isPositive();
+  }
+}
