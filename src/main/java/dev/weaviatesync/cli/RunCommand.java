@@ -71,6 +71,18 @@ final class RunCommand implements Callable<Integer> {
       }
     }, "weaviate-sync-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
+    // SIGTERM/SIGINT: stop from the main thread, so that a clean stop exits 0 (a JVM ended by the
+    // signal itself exits 143). The shutdown hook above stays as the fallback.
+    for (String name : new String[] {"TERM", "INT"}) {
+      try {
+        sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
+          log.info("SIG{} received; stopping", name);
+          worker.requestStop();
+        });
+      } catch (IllegalArgumentException e) {
+        log.debug("cannot handle SIG{}: {}", name, e.toString());
+      }
+    }
     try {
       worker.awaitStop();
     } finally {

@@ -146,6 +146,11 @@ public final class Worker implements AutoCloseable {
     stopped.await();
   }
 
+  /** Asks {@link #awaitStop()} to return; the caller then closes the worker. */
+  public void requestStop() {
+    stopped.countDown();
+  }
+
   /** The error that stopped the worker, if it stopped by itself. */
   public Throwable failure() {
     return failure.get();

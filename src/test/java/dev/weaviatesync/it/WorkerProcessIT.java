@@ -1,0 +1,53 @@
+package dev.weaviatesync.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.weaviatesync.stack.LocalStack;
+import dev.weaviatesync.stack.Scenario;
+import dev.weaviatesync.stack.WorkerProcess;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The worker as its own process: killed with SIGKILL mid-stream, restarted, nothing lost. */
+@ExtendWith(LocalStack.class)
+class WorkerProcessIT {
+  private final LocalStack stack = LocalStack.get();
+
+  @Test
+  void shouldConvergeAfterSigkillMidStreamAndRestart() throws Exception {
+    try (var s = new Scenario(stack, "sigkill", 3).set("flush.max.records", "100")) {
+      var expected = new HashMap<String, Map<String, Object>>();
+      var events = SyncWorkerIT.generate(s, 6_000, 300, new Random(11), expected);
+      var config = s.writeConfig();
+      int half = events.size() / 2;
+      try (var first = WorkerProcess.start(config)) {
+        events.subList(0, half).forEach(e -> s.send(e[0], e[1], e[2]));
+        s.flush();
+        await("first worker writes something").atMost(Duration.ofSeconds(120))
+            .until(() -> !s.weaviate().objects(s.itemCollection).isEmpty());
+        // Keep producing while the worker dies.
+        events.subList(half, half + 1000).forEach(e -> s.send(e[0], e[1], e[2]));
+        first.kill();
+        assertThat(first.isAlive()).isFalse();
+      }
+      events.subList(half + 1000, events.size()).forEach(e -> s.send(e[0], e[1], e[2]));
+      s.flush();
+      try (var second = WorkerProcess.start(config)) {
+        await("Weaviate holds the latest state of every id").atMost(Duration.ofMinutes(4))
+            .pollInterval(Duration.ofSeconds(1))
+            .until(() -> SyncWorkerIT.sameState(s.weaviate().objects(s.itemCollection), expected));
+        assertThat(s.dlqRecords()).isEmpty();
+        int exit = second.terminate(60);
+        assertThat(exit).as("exit code after SIGTERM; log:%n%s", second.output()).isZero();
+        assertThat(second.output()).contains("Stopped; final summary");
+        SyncWorkerIT.report("sigkill: worker killed mid-stream (6000 events, 300 ids, 3 partitions), restarted, "
+            + expected.size() + " live objects exactly as expected, DLQ empty, SIGTERM exit " + exit);
+      }
+    }
+  }
+}
