@@ -22,7 +22,14 @@ public final class Main implements Runnable {
 
   /** Runs the CLI and returns its exit code; only {@link #main} exits the JVM. */
   public static int run(String... args) {
+    return run(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+  }
+
+  /** Same, with the output and error streams given (for tests and embedding). */
+  public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
     var cli = new CommandLine(new Main())
+        .setOut(out)
+        .setErr(err)
         .setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? USAGE : FAILURE)
         .setCaseInsensitiveEnumValuesAllowed(true);
     cli.getSubcommands().get("run").getCommandSpec().usageMessage().footer(RunCommand.keyTable());

@@ -68,7 +68,8 @@ public final class Keys {
   public static final ConfigKey SUMMARY_INTERVAL = ConfigKey.of("summary.interval.ms", "30000",
       "Interval of the INFO summary line (events in, written, deleted, deduped, stale, DLQ, retries). 0 disables it.");
   public static final ConfigKey SHUTDOWN_GRACE = ConfigKey.of("shutdown.grace.ms", "30000",
-      "Time given to Kafka Streams to flush and close on shutdown.");
+      "Time given to Kafka Streams to commit and close on shutdown. Pending writes are kept in "
+          + "the changelogged store and flushed by the next owner of the task.");
 
   /** Keys that have a fixed name (type.* keys are per type). */
   public static final List<ConfigKey> FIXED = List.of(

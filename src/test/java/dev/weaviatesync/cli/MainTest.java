@@ -1,0 +1,65 @@
+package dev.weaviatesync.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weaviatesync.config.ConfigKey;
+import dev.weaviatesync.config.Keys;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    return Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+  }
+
+  @Test
+  void shouldListEveryConfigurationKeyInRunHelp() {
+    assertThat(run("run", "--help")).isZero();
+    for (ConfigKey k : Keys.ALL) {
+      assertThat(out.toString()).contains(k.name()).contains(k.envName());
+    }
+  }
+
+  @Test
+  void shouldExitWithUsageCodeAndNameTheKeyOnBadConfiguration() {
+    assertThat(run("run", "--set", "flush.max.records=many")).isEqualTo(2);
+    assertThat(err.toString()).contains("flush.max.records: must be an integer, not 'many'");
+  }
+
+  @Test
+  void shouldNotPrintTheApiKeyWhenItsConfigurationIsBad() {
+    assertThat(run("run", "--set", "weaviate.api.key=top-secret-123", "--set", "weaviate.http.port=0")).isEqualTo(2);
+    assertThat(err.toString() + out).doesNotContain("top-secret-123").contains("weaviate.http.port");
+  }
+
+  @Test
+  void shouldExitWithUsageCodeWithoutACommand() {
+    assertThat(run()).isEqualTo(2);
+    assertThat(run("frobnicate")).isEqualTo(2);
+  }
+
+  @Test
+  void shouldReportInvalidLinesByNumberAndSendNothingInDryRunOrStrictMode(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("events.jsonl");
+    Files.writeString(f, String.join("\n",
+        "{\"type\":\"ItemChanged\",\"op\":\"UPSERT\",\"id\":\"6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b\","
+            + "\"occurredAt\":\"2026-11-29T10:00:00Z\",\"properties\":{\"title\":\"ok\"}}",
+        "{\"type\":\"ItemChanged\",\"op\":\"UPSERT\",\"occurredAt\":\"2026-11-29T10:00:00Z\",\"properties\":{}}",
+        "",
+        "not json"));
+    // No broker is configured or reachable: these modes must not try to send.
+    assertThat(run("publish", "--dry-run", "--set", "kafka.bootstrap.servers=127.0.0.1:1", f.toString())).isEqualTo(1);
+    assertThat(err.toString()).contains("line 2: id: is missing").contains("line 4: malformed JSON");
+    assertThat(out.toString()).contains("1 valid, 2 invalid lines; dry run, nothing sent");
+    assertThat(run("publish", "--strict", "--set", "kafka.bootstrap.servers=127.0.0.1:1", f.toString())).isEqualTo(1);
+    assertThat(out.toString()).contains("--strict: nothing sent");
+    assertThat(run("publish", "--dry-run", dir.resolve("missing.jsonl").toString())).isEqualTo(2);
+  }
+}
