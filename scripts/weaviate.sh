@@ -7,12 +7,12 @@
 #   scripts/weaviate.sh stop DIR       stop it (TERM, then KILL after 30 s)
 #   scripts/weaviate.sh env DIR        print WEAVIATE_HTTP_PORT=... / WEAVIATE_GRPC_PORT=...
 #
-# WEAVIATE_VERSION (default below) pins the server; WEAVIATE_SYNC_CACHE (default
+# WEAVIATE_VERSION (default below) pins the server; WEAVIATE_SERVER_CACHE (default
 # ~/.cache/weaviate-sync) holds the binary. The Go module and build caches are Go's own.
 set -euo pipefail
 
 WEAVIATE_VERSION="${WEAVIATE_VERSION:-v1.38.11}"
-CACHE="${WEAVIATE_SYNC_CACHE:-$HOME/.cache/weaviate-sync}"
+CACHE="${WEAVIATE_SERVER_CACHE:-$HOME/.cache/weaviate-sync}"
 BIN_DIR="$CACHE/weaviate/$WEAVIATE_VERSION"
 BIN="$BIN_DIR/weaviate-server"
 
