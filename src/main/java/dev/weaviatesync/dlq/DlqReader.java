@@ -20,7 +20,7 @@ public final class DlqReader {
   public static final class DlqException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    DlqException(String message, Throwable cause) {
+    public DlqException(String message, Throwable cause) {
       super(message, cause);
     }
   }

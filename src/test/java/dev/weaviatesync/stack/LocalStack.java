@@ -57,6 +57,9 @@ public final class LocalStack implements BeforeAllCallback {
 
   private void start() {
     try {
+      // A previous test JVM that was killed left its servers running: stop them first.
+      quietly("scripts/weaviate.sh", "stop", weaviateDir.toString());
+      quietly("scripts/kafka.sh", "stop", kafkaDir.toString());
       deleteRecursively(DIR);
       Files.createDirectories(DIR);
       script("scripts/kafka.sh", "start", kafkaDir.toString());

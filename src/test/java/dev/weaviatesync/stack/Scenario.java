@@ -81,6 +81,16 @@ public final class Scenario implements AutoCloseable {
     producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
+  /** The configuration as CLI arguments ({@code --set k=v ...}). */
+  public List<String> cliArgs() {
+    var args = new ArrayList<String>();
+    values.forEach((k, v) -> {
+      args.add("--set");
+      args.add(k + "=" + v);
+    });
+    return args;
+  }
+
   public Scenario set(String key, String value) {
     values.put(key, value);
     return this;
