@@ -138,22 +138,37 @@ public final class EventParser {
     if (n == null || n.isNull()) {
       return null;
     }
-    if (!n.isIntegralNumber() || !n.canConvertToLong()) {
-      throw new InvalidEventException("version", "must be an integer that fits in 64 bits, not " + abbreviate(n.toString()));
+    // JSON Schema's "integer" includes 3.0 and 1e2: accept every number without a fraction.
+    if (!n.isNumber()) {
+      throw new InvalidEventException("version", "must be an integer, not " + kind(n));
     }
-    long v = n.longValue();
-    if (v < 0) {
-      throw new InvalidEventException("version", "must be >= 0, not " + v);
+    java.math.BigDecimal d = n.decimalValue().stripTrailingZeros();
+    if (d.scale() > 0) {
+      throw new InvalidEventException("version", "must be an integer, not " + abbreviate(n.toString()));
     }
-    return v;
+    if (d.signum() < 0) {
+      throw new InvalidEventException("version", "must be >= 0, not " + abbreviate(n.toString()));
+    }
+    if (d.compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+      throw new InvalidEventException("version", "must fit in 64 bits, not " + abbreviate(n.toString()));
+    }
+    return d.longValueExact();
   }
+
+  /** RFC 3339 date-time with offset; the same pattern as the JSON Schema's. */
+  private static final Pattern RFC3339 = Pattern.compile("[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt]"
+      + "([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])");
 
   private static OffsetDateTime timestamp(JsonNode root) throws InvalidEventException {
     String text = text(root, "occurredAt");
-    try {
-      return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
-    } catch (DateTimeParseException e) {
+    if (!RFC3339.matcher(text).matches()) {
       throw new InvalidEventException("occurredAt", "'" + abbreviate(text) + "' is not an RFC 3339 timestamp with offset");
+    }
+    try {
+      return OffsetDateTime.parse(text.toUpperCase(Locale.ROOT),
+          DateTimeFormatter.ISO_OFFSET_DATE_TIME.withResolverStyle(java.time.format.ResolverStyle.LENIENT));
+    } catch (DateTimeParseException e) {
+      return null; // matches the contract's pattern (e.g. 2026-02-30): accepted, as the schema does
     }
   }
 
