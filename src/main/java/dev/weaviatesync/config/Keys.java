@@ -71,6 +71,11 @@ public final class Keys {
       "Time given to Kafka Streams to commit and close on shutdown. Pending writes are kept in "
           + "the changelogged store and flushed by the next owner of the task.");
 
+  public static final ConfigKey ADMIN_HOST = ConfigKey.of("admin.host", "0.0.0.0",
+      "Address of the admin HTTP endpoint (/healthz, /readyz, /metrics).");
+  public static final ConfigKey ADMIN_PORT = ConfigKey.of("admin.port", "8081",
+      "Port of the admin HTTP endpoint; -1 turns it off.");
+
   /** Keys that have a fixed name (type.* keys are per type). */
   public static final List<ConfigKey> FIXED = List.of(
       BOOTSTRAP_SERVERS, APPLICATION_ID, PROCESSING_GUARANTEE, MAX_POLL_INTERVAL,
@@ -79,7 +84,7 @@ public final class Keys {
       WEAVIATE_TIMEOUT, COLLECTIONS_CREATE,
       FLUSH_MAX_RECORDS, FLUSH_INTERVAL, RETRY_MAX_ATTEMPTS, RETRY_INITIAL_BACKOFF, RETRY_MAX_BACKOFF,
       RETRY_JITTER, OUTAGE_PROBE_INTERVAL, DELETED_RETENTION, DLQ_TOPIC, TOPICS_CREATE, TOPICS_PARTITIONS,
-      TOPICS_REPLICATION, SUMMARY_INTERVAL, SHUTDOWN_GRACE);
+      TOPICS_REPLICATION, SUMMARY_INTERVAL, SHUTDOWN_GRACE, ADMIN_HOST, ADMIN_PORT);
 
   /** Every key in documentation order, per-type templates included. */
   public static final List<ConfigKey> ALL;

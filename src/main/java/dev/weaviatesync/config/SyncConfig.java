@@ -131,6 +131,15 @@ public final class SyncConfig {
     return Duration.ofMillis(longValue(Keys.SHUTDOWN_GRACE));
   }
 
+  public String adminHost() {
+    return get(Keys.ADMIN_HOST);
+  }
+
+  /** -1 when the admin endpoint is off; 0 picks a free port. */
+  public int adminPort() {
+    return intValue(Keys.ADMIN_PORT);
+  }
+
   public boolean topicsCreate() {
     return boolValue(Keys.TOPICS_CREATE);
   }
@@ -338,6 +347,10 @@ public final class SyncConfig {
       throw new ConfigException(Keys.WEAVIATE_SCHEME.name(), "must be http or https, not '" + scheme + "'");
     }
     port(Keys.WEAVIATE_HTTP_PORT);
+    int admin = intValue(Keys.ADMIN_PORT);
+    if (admin < -1 || admin > 65535) {
+      throw new ConfigException(Keys.ADMIN_PORT.name(), "must be a port number, 0 (any free port) or -1 (off), not " + admin);
+    }
     port(Keys.WEAVIATE_GRPC_PORT);
     positive(Keys.WEAVIATE_TIMEOUT);
     positive(Keys.FLUSH_MAX_RECORDS);

@@ -42,13 +42,25 @@ public final class BatchWriter {
         .build();
     this.retry = Retry.of("weaviate", rc);
     retry.getEventPublisher()
+        .onError(e -> stats.countWeaviateError(status(e.getLastThrowable())))
         .onRetry(e -> {
+          if (e.getLastThrowable() != null) {
+            stats.countWeaviateError(status(e.getLastThrowable()));
+          }
           stats.countRetry(e.getLastThrowable() == null ? "object" : ErrorClassifier.classify(e.getLastThrowable()).name());
           log.warn("Weaviate call failed (attempt {}), retrying in {} ms: {}", e.getNumberOfRetryAttempts(),
               e.getWaitInterval().toMillis(),
               e.getLastThrowable() == null ? "transient per-object errors" : e.getLastThrowable().toString());
         })
         .onSuccess(e -> log.info("Weaviate call succeeded after {} attempts", e.getNumberOfRetryAttempts() + 1));
+  }
+
+  /** The label of a failed call for metrics: gRPC status, HTTP status, or exception class. */
+  static String status(Throwable t) {
+    if (t instanceof io.weaviate.client6.v1.api.WeaviateApiException api) {
+      return api.isGPRC() ? api.grpcStatusCode() : "HTTP_" + api.httpStatusCode();
+    }
+    return t == null ? "unknown" : t.getClass().getSimpleName();
   }
 
   /** Upserts and deletes one batch of distinct ids in {@code collection}. */

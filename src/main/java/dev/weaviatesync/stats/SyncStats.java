@@ -1,24 +1,71 @@
 package dev.weaviatesync.stats;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Process-wide counters shared by every stream thread; read by the summary log and by tests. */
+/**
+ * Process-wide counters shared by every stream thread; read by the summary log, by tests, and —
+ * through the {@link MeterRegistry} — by {@code /metrics} (names {@code weaviate_sync_*}).
+ */
 public final class SyncStats {
+  private final MeterRegistry registry;
   private final LongAdder eventsIn = new LongAdder();
   private final LongAdder written = new LongAdder();
   private final LongAdder deleted = new LongAdder();
   private final LongAdder deduped = new LongAdder();
   private final LongAdder stale = new LongAdder();
   private final LongAdder flushes = new LongAdder();
-  private final LongAdder upsertCalls = new LongAdder();
+  private final Map<String, LongAdder> eventsInByType = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> dlq = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> retries = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> weaviateErrors = new ConcurrentHashMap<>();
+  private final DistributionSummary batchSize;
+  private final Timer flushLatency;
 
-  public void countEventIn() {
+  public SyncStats() {
+    this(new SimpleMeterRegistry());
+  }
+
+  public SyncStats(MeterRegistry registry) {
+    this.registry = registry;
+    counter("weaviate.sync.written", "Objects upserted into Weaviate", written);
+    counter("weaviate.sync.deleted", "Objects deleted from Weaviate", deleted);
+    counter("weaviate.sync.deduped", "Events replaced by a newer event of the same id before a flush", deduped);
+    counter("weaviate.sync.stale.dropped", "Events older than what was pending or written for their id", stale);
+    counter("weaviate.sync.flushes", "Batches flushed", flushes);
+    this.batchSize = DistributionSummary.builder("weaviate.sync.batch.size").description("Objects per flushed batch")
+        .publishPercentileHistogram().register(registry);
+    this.flushLatency = Timer.builder("weaviate.sync.flush.latency").description("Time to flush one batch, retries included")
+        .publishPercentileHistogram().register(registry);
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  private void counter(String name, String description, LongAdder adder) {
+    FunctionCounter.builder(name, adder, LongAdder::sum).description(description).register(registry);
+  }
+
+  private LongAdder tagged(Map<String, LongAdder> map, String value, String name, String tag, String description) {
+    return map.computeIfAbsent(value, v -> {
+      var adder = new LongAdder();
+      FunctionCounter.builder(name, adder, LongAdder::sum).description(description).tag(tag, v).register(registry);
+      return adder;
+    });
+  }
+
+  public void countEventIn(String type) {
     eventsIn.increment();
+    tagged(eventsInByType, type, "weaviate.sync.events.in", "type", "Records read from input topics").increment();
   }
 
   public void countWritten(int n) {
@@ -37,16 +84,23 @@ public final class SyncStats {
     stale.increment();
   }
 
-  public void countFlush() {
+  public void countFlush(int objects, Duration took) {
     flushes.increment();
+    batchSize.record(objects);
+    flushLatency.record(took);
   }
 
   public void countDlq(String category) {
-    dlq.computeIfAbsent(category, k -> new LongAdder()).increment();
+    tagged(dlq, category, "weaviate.sync.dlq", "category", "Records sent to the dead-letter topic").increment();
   }
 
   public void countRetry(String cause) {
-    retries.computeIfAbsent(cause, k -> new LongAdder()).increment();
+    tagged(retries, cause, "weaviate.sync.retries", "cause", "Retried Weaviate calls").increment();
+  }
+
+  /** A failed Weaviate call, by gRPC status, HTTP status or exception class. */
+  public void countWeaviateError(String status) {
+    tagged(weaviateErrors, status, "weaviate.sync.weaviate.errors", "status", "Failed Weaviate calls").increment();
   }
 
   public long eventsIn() {
@@ -78,9 +132,7 @@ public final class SyncStats {
   }
 
   public Map<String, Long> dlqByCategory() {
-    var m = new TreeMap<String, Long>();
-    dlq.forEach((k, v) -> m.put(k, v.sum()));
-    return m;
+    return snapshot(dlq);
   }
 
   public long retriesTotal() {
@@ -88,9 +140,17 @@ public final class SyncStats {
   }
 
   public Map<String, Long> retriesByCause() {
-    var m = new TreeMap<String, Long>();
-    retries.forEach((k, v) -> m.put(k, v.sum()));
-    return m;
+    return snapshot(retries);
+  }
+
+  public Map<String, Long> weaviateErrors() {
+    return snapshot(weaviateErrors);
+  }
+
+  private static Map<String, Long> snapshot(Map<String, LongAdder> m) {
+    var out = new TreeMap<String, Long>();
+    m.forEach((k, v) -> out.put(k, v.sum()));
+    return out;
   }
 
   /** One line for the periodic INFO summary. */

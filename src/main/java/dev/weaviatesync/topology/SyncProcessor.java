@@ -87,7 +87,7 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
   @Override
   public void process(Record<byte[], byte[]> record) {
-    runtime.stats().countEventIn();
+    runtime.stats().countEventIn(type.name());
     var meta = context.recordMetadata().orElseThrow();
     var source = new DlqHeaders.Source(meta.topic(), meta.partition(), meta.offset());
     ChangeEvent event;
@@ -203,7 +203,8 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     }
     runtime.stats().countWritten(upserted);
     runtime.stats().countDeleted(deleted);
-    runtime.stats().countFlush();
+    runtime.stats().countFlush(upserted + deleted + report.failed().size(),
+        java.time.Duration.ofNanos(System.nanoTime() - started));
     log.debug("{} task {}: flushed {} upserts, {} deletes, {} failed, {} retries in {} ms", type.name(),
         context.taskId(), upserted, deleted, report.failed().size(), report.retries(),
         (System.nanoTime() - started) / 1_000_000);

@@ -8,6 +8,11 @@ import dev.weaviatesync.sink.SinkAvailability;
 import dev.weaviatesync.sink.WeaviateClientSink;
 import dev.weaviatesync.stats.SyncStats;
 import dev.weaviatesync.topology.SyncTopology;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.weaviate.client6.v1.api.WeaviateClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,13 +42,17 @@ public final class Worker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
 
   private final SyncConfig config;
-  private final SyncStats stats = new SyncStats();
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final SyncStats stats = new SyncStats(registry);
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private WeaviateClient client;
   private SinkAvailability availability;
   private KafkaStreams streams;
   private ScheduledExecutorService summary;
+  private AdminServer admin;
+  private KafkaStreamsMetrics streamsMetrics;
+  private WeaviateClientSink sink;
   private volatile boolean closed;
 
   private Worker(SyncConfig config) {
@@ -70,7 +79,7 @@ public final class Worker implements AutoCloseable {
     ensureTopics();
     client = WeaviateClientSink.connect(config);
     CollectionManager.ensureCollections(client, config);
-    var sink = new WeaviateClientSink(client);
+    sink = new WeaviateClientSink(client);
     availability = new SinkAvailability(sink::isReady, config.outageProbeInterval());
     var runtime = new SyncTopology.Runtime(new BatchWriter(sink, config, stats), availability, stats);
     streams = new KafkaStreams(SyncTopology.build(config, runtime), config.streamsProperties());
@@ -96,7 +105,43 @@ public final class Worker implements AutoCloseable {
       });
       summary.scheduleAtFixedRate(() -> log.info("summary: {}", stats.summary()), every, every, TimeUnit.MILLISECONDS);
     }
+    streamsMetrics = new KafkaStreamsMetrics(streams);
+    streamsMetrics.bindTo(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    if (config.adminPort() >= 0) {
+      admin = new AdminServer(config.adminHost(), config.adminPort(), this::liveness, this::readiness, registry);
+    }
     streams.start();
+  }
+
+  /** Liveness: the process works and no stream thread has died. */
+  AdminServer.Check liveness() {
+    if (failure.get() != null) {
+      return new AdminServer.Check(false, "a stream thread died: " + failure.get());
+    }
+    KafkaStreams.State s = streams.state();
+    if (s == KafkaStreams.State.ERROR || s == KafkaStreams.State.PENDING_ERROR) {
+      return new AdminServer.Check(false, "Kafka Streams is " + s);
+    }
+    return new AdminServer.Check(true, "Kafka Streams is " + s);
+  }
+
+  /** Readiness: Kafka Streams is RUNNING and Weaviate answers. */
+  AdminServer.Check readiness() {
+    KafkaStreams.State s = streams.state();
+    if (closed || s != KafkaStreams.State.RUNNING) {
+      return new AdminServer.Check(false, closed ? "shutting down" : "Kafka Streams is " + s);
+    }
+    if (availability.isDown() || !sink.isReady()) {
+      return new AdminServer.Check(false, "Weaviate does not answer");
+    }
+    return new AdminServer.Check(true, "Kafka Streams RUNNING, Weaviate ready");
+  }
+
+  /** The admin endpoint's port, or -1 when it is off. */
+  public int adminPort() {
+    return admin == null ? -1 : admin.port();
   }
 
   private void ensureTopics() throws InterruptedException, ExecutionException, TimeoutException {
@@ -170,6 +215,12 @@ public final class Worker implements AutoCloseable {
     }
     if (summary != null) {
       summary.shutdownNow();
+    }
+    if (streamsMetrics != null) {
+      streamsMetrics.close();
+    }
+    if (admin != null) {
+      admin.close();
     }
     if (availability != null) {
       availability.close();

@@ -68,6 +68,8 @@ public final class Scenario implements AutoCloseable {
     values.put("flush.interval.ms", "200");
     values.put("outage.probe.interval.ms", "500");
     values.put("summary.interval.ms", "5000");
+    values.put("admin.host", "127.0.0.1");
+    values.put("admin.port", "0");
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrap()))) {
       admin.createTopics(List.of(new NewTopic(itemTopic, partitions, (short) 1),
           new NewTopic(taskTopic, partitions, (short) 1), new NewTopic(dlqTopic, 1, (short) 1)))
@@ -89,6 +91,13 @@ public final class Scenario implements AutoCloseable {
       args.add(k + "=" + v);
     });
     return args;
+  }
+
+  /** A free loopback port, for a worker process whose admin endpoint a test reads. */
+  public static int freePort() throws java.io.IOException {
+    try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
   }
 
   public Scenario set(String key, String value) {
