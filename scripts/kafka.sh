@@ -8,6 +8,8 @@
 # The class path comes from target/broker.classpath, written by `./mvnw generate-resources`
 # (any later phase too); LOCAL_KAFKA_CLASSPATH overrides it.
 set -euo pipefail
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 log() { echo "[kafka.sh] $*" >&2; }
@@ -19,16 +21,6 @@ classpath() {
   cat "$f"
 }
 
-free_ports() {
-  python3 - "$1" <<'PY'
-import socket, sys
-socks = []
-for _ in range(int(sys.argv[1])):
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); socks.append(s)
-print(" ".join(str(s.getsockname()[1]) for s in socks))
-for s in socks: s.close()
-PY
-}
 
 start() {
   local dir="$1"
@@ -37,7 +29,7 @@ start() {
   if [[ -f "$dir/pid" ]] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; then
     log "already running (pid $(cat "$dir/pid"))"; return
   fi
-  [[ -f "$dir/ports" ]] || free_ports 2 > "$dir/ports"
+  [[ -f "$dir/ports" ]] || free_ports 2 0 > "$dir/ports"
   local port cport
   read -r port cport < "$dir/ports"
   local cp
@@ -89,15 +81,7 @@ PROPS
 }
 
 stop() {
-  local dir="$1"
-  [[ -f "$dir/pid" ]] || return 0
-  local pid; pid="$(cat "$dir/pid")"
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
-  fi
-  rm -f "$dir/pid"
+  stop_pid_dir "$1"
 }
 
 case "${1:-}" in

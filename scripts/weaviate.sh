@@ -10,6 +10,8 @@
 # WEAVIATE_VERSION (default below) pins the server; WEAVIATE_SERVER_CACHE (default
 # ~/.cache/weaviate-sync) holds the binary. The Go module and build caches are Go's own.
 set -euo pipefail
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
 
 WEAVIATE_VERSION="${WEAVIATE_VERSION:-v1.38.11}"
 CACHE="${WEAVIATE_SERVER_CACHE:-$HOME/.cache/weaviate-sync}"
@@ -35,31 +37,6 @@ install() {
   echo "$BIN"
 }
 
-free_ports() {
-  # Prints free loopback ports: http grpc gossip data raft raftrpc. In a local cluster Weaviate
-  # dials a node's internal RPC port at its raft port + 1, so raft/raftrpc (and gossip/data) are pairs.
-  python3 - <<'PY'
-import socket
-held = []
-def grab(port=0):
-    s = socket.socket()
-    try:
-        s.bind(("127.0.0.1", port))
-    except OSError:
-        s.close()
-        return None
-    held.append(s)
-    return s.getsockname()[1]
-def pair():
-    while True:
-        a = grab()
-        if a < 65535 and grab(a + 1):
-            return [a, a + 1]
-ports = [grab(), grab()] + pair() + pair()
-print(" ".join(map(str, ports)))
-for s in held: s.close()
-PY
-}
 
 start() {
   local dir="$1"
@@ -72,7 +49,7 @@ start() {
     return
   fi
   if [[ ! -f "$dir/ports" ]]; then
-    free_ports > "$dir/ports"
+    free_ports 2 2 > "$dir/ports"
   fi
   local http grpc gossip data raft raftrpc
   read -r http grpc gossip data raft raftrpc < "$dir/ports"
@@ -110,19 +87,7 @@ start() {
 }
 
 stop() {
-  local dir="$1"
-  [[ -f "$dir/pid" ]] || return 0
-  local pid
-  pid="$(cat "$dir/pid")"
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 60); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.5
-    done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
-  fi
-  rm -f "$dir/pid"
+  stop_pid_dir "$1"
 }
 
 print_env() {

@@ -17,6 +17,16 @@ final class ConfigOptions {
       description = "Override one key (after the file and the environment). Repeatable.")
   Map<String, String> overrides = new LinkedHashMap<>();
 
+  /** Loads the configuration, or prints the error (naming the key) and returns null: exit with {@link Main#USAGE}. */
+  SyncConfig loadOrReport(java.io.PrintWriter err) {
+    try {
+      return load();
+    } catch (dev.weaviatesync.config.ConfigException e) {
+      err.println("configuration error: " + e.getMessage());
+      return null;
+    }
+  }
+
   SyncConfig load() {
     SyncConfig base = ConfigLoader.load(file, System.getenv());
     return overrides.isEmpty() ? base : base.with(overrides);

@@ -3,7 +3,6 @@ package dev.weaviatesync.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.weaviatesync.config.ConfigException;
 import dev.weaviatesync.config.SyncConfig;
 import dev.weaviatesync.dlq.DlqFilter;
 import dev.weaviatesync.dlq.DlqHeaders;
@@ -83,11 +82,8 @@ final class DlqCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      SyncConfig config;
-      try {
-        config = options.load();
-      } catch (ConfigException e) {
-        err().println("configuration error: " + e.getMessage());
+      SyncConfig config = options.loadOrReport(err());
+      if (config == null) {
         return Main.USAGE;
       }
       try {

@@ -1,7 +1,6 @@
 package dev.weaviatesync.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.weaviatesync.config.ConfigException;
 import dev.weaviatesync.config.EntityType;
 import dev.weaviatesync.config.SyncConfig;
 import dev.weaviatesync.event.ChangeEvent;
@@ -65,11 +64,8 @@ final class PublishCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    SyncConfig config;
-    try {
-      config = options.load();
-    } catch (ConfigException e) {
-      err.println("configuration error: " + e.getMessage());
+    SyncConfig config = options.loadOrReport(err);
+    if (config == null) {
       return Main.USAGE;
     }
     if (unvalidated && topic == null) {

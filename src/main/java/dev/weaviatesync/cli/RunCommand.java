@@ -42,11 +42,8 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    SyncConfig config;
-    try {
-      config = options.load();
-    } catch (ConfigException e) {
-      spec.commandLine().getErr().println("configuration error: " + e.getMessage());
+    SyncConfig config = options.loadOrReport(spec.commandLine().getErr());
+    if (config == null) {
       return Main.USAGE;
     }
     Worker worker;
