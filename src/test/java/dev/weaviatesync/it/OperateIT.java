@@ -124,4 +124,28 @@ class OperateIT {
       }
     }
   }
+
+  @Test
+  void shouldExitNonZeroWhenAStreamThreadDies() throws Exception {
+    int port = Scenario.freePort();
+    try (var s = new Scenario(stack, "threaddeath", 1).set("admin.port", Integer.toString(port))
+        .set("kafka.producer.max.block.ms", "3000")) {
+      try (var worker = WorkerProcess.start(s.writeConfig())) {
+        await("ready").atMost(Duration.ofSeconds(90)).until(() -> status(port, "/readyz") == 200);
+        // Take the dead-letter topic away (the broker does not auto-create topics): the next dead
+        // letter cannot be written, the stream thread dies, and the process must say so by its exit code.
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(
+            Map.of("bootstrap.servers", s.config().bootstrapServers()))) {
+          admin.deleteTopics(java.util.List.of(s.dlqTopic)).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        s.send(s.itemTopic, UUID.randomUUID().toString(), "{not json");
+        s.flush();
+        await("the worker exits by itself").atMost(Duration.ofSeconds(120)).until(() -> !worker.isAlive());
+        int exit = worker.terminate(5);
+        assertThat(exit).as("exit code; log:%n%s", worker.output()).isEqualTo(1);
+        assertThat(worker.output()).contains("A stream thread died");
+        SyncWorkerIT.report("thread death: dead-letter topic deleted under the worker; it stopped by itself with exit " + exit);
+      }
+    }
+  }
 }
