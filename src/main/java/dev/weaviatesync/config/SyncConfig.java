@@ -324,8 +324,6 @@ public final class SyncConfig {
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, Keys.APPLICATION_ID.defaultValue());
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, Keys.PROCESSING_GUARANTEE.defaultValue());
     p.put("max.poll.interval.ms", Keys.MAX_POLL_INTERVAL.defaultValue());
-    // There is no global thread; this only silences a start-up warning of Kafka Streams 4.x.
-    p.put("processing.exception.handler.global.enabled", "true");
     raw.forEach((k, v) -> {
       if (k.startsWith("kafka.")) {
         p.put(k.substring("kafka.".length()), v);

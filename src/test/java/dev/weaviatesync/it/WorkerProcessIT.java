@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -47,6 +48,25 @@ class WorkerProcessIT {
         assertThat(second.output()).contains("Stopped; final summary");
         SyncWorkerIT.report("sigkill: worker killed mid-stream (6000 events, 300 ids, 3 partitions), restarted, "
             + expected.size() + " live objects exactly as expected, DLQ empty, SIGTERM exit " + exit);
+      }
+    }
+  }
+
+  @Test
+  void shouldFailFastOnRefusedCredentialsWithoutPrintingThem() throws Exception {
+    String apiKey = "hunter2-" + UUID.randomUUID();
+    String jaas = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"pw-"
+        + UUID.randomUUID() + "\";";
+    // The local Weaviate has no API keys configured, so it answers 401 to any key.
+    try (var s = new Scenario(stack, "secrets", 1).set("weaviate.api.key", apiKey).set("kafka.sasl.jaas.config", jaas)) {
+      try (var worker = WorkerProcess.start(s.writeConfig())) {
+        await("start-up fails").atMost(Duration.ofSeconds(60)).until(() -> !worker.isAlive());
+        String out = worker.output();
+        assertThat(worker.terminate(5)).as(out).isEqualTo(1);
+        assertThat(out).contains("start-up failed").contains("weaviate.api.key=********")
+            .doesNotContain(apiKey).doesNotContain("pw-");
+        SyncWorkerIT.report("secrets: worker with a refused API key exited 1 at start-up; neither the API key nor "
+            + "the SASL password appears in its output");
       }
     }
   }
