@@ -14,7 +14,6 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -303,10 +302,5 @@ public final class DlqService {
     } catch (org.apache.kafka.common.errors.TimeoutException e) {
       throw new DlqReader.DlqException("Kafka at " + config.bootstrapServers() + " did not answer within 15 s", e);
     }
-  }
-
-  /** For callers that want raw access with the same settings. */
-  public void forEach(Consumer<DlqRecord> each) {
-    DlqReader.readAll(config, r -> each.accept(DlqRecord.of(r)));
   }
 }

@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.KeyValue;
@@ -263,9 +262,5 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
   @Override
   public void close() {
     // Pending writes stay in the store; the next owner of this task flushes them.
-  }
-
-  static Set<String> storeNames(EntityType t) {
-    return Set.of(SyncTopology.pendingStore(t), SyncTopology.versionsStore(t));
   }
 }

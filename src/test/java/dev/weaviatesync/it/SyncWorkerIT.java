@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
@@ -160,7 +159,7 @@ class SyncWorkerIT {
             && s.weaviate().objects(s.itemCollection).containsKey(valid));
         Map<String, String> reasons = new LinkedHashMap<>();
         for (var r : s.dlqRecords()) {
-          reasons.put(Long.toString(DlqOffsets.offset(r)), DlqHeaders.text(r.headers(), DlqHeaders.MESSAGE));
+          reasons.put(Long.toString(r.offset()), DlqHeaders.text(r.headers(), DlqHeaders.MESSAGE));
           assertThat(DlqHeaders.text(r.headers(), DlqHeaders.CATEGORY)).isEqualTo("INVALID_EVENT");
           assertThat(DlqHeaders.text(r.headers(), DlqHeaders.EXCEPTION))
               .isEqualTo("dev.weaviatesync.event.InvalidEventException");
@@ -301,17 +300,5 @@ class SyncWorkerIT {
     System.out.println("[it-report] " + line);
     Path f = LocalStack.root().resolve("target/it-report.txt");
     Files.writeString(f, line + System.lineSeparator(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-  }
-
-  /** Tiny helper so the ordering assertion reads naturally. */
-  static final class DlqOffsets {
-    static long offset(ConsumerRecord<byte[], byte[]> r) {
-      return r.offset();
-    }
-  }
-
-  static Map<String, Long> countBy(List<ConsumerRecord<byte[], byte[]>> records, String header) {
-    return records.stream().collect(Collectors.groupingBy(r -> String.valueOf(DlqHeaders.text(r.headers(), header)),
-        Collectors.counting()));
   }
 }
