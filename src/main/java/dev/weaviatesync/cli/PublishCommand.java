@@ -91,7 +91,7 @@ final class PublishCommand implements Callable<Integer> {
         }
         byte[] value = text.getBytes(StandardCharsets.UTF_8);
         try {
-          valid.add(new Line(number, text, parser.parse(idOf(text), value, null)));
+          valid.add(new Line(number, text, parser.parseValue(value, null)));
         } catch (InvalidEventException e) {
           invalid++;
           err.println("line " + number + ": " + e.getMessage());
@@ -121,10 +121,7 @@ final class PublishCommand implements Callable<Integer> {
   }
 
   private int send(SyncConfig config, List<Line> lines, PrintWriter err) throws InterruptedException {
-    Properties p = config.clientProperties();
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
+    Properties p = config.producerProperties();
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "60000");
     int sent = 0;
     try (var producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {

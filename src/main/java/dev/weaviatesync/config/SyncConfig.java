@@ -202,6 +202,18 @@ public final class SyncConfig {
     return p;
   }
 
+  /**
+   * Producer properties for the CLI's own sends (publish, dlq replay): the client settings with
+   * idempotence and {@code acks=all}, so per-key order holds and retries never duplicate.
+   */
+  public Properties producerProperties() {
+    Properties p = clientProperties();
+    p.put("enable.idempotence", "true");
+    p.put("acks", "all");
+    p.put("max.block.ms", "30000");
+    return p;
+  }
+
   /** Every effective key and value, secrets masked; for start-up logs and diagnostics. */
   public Map<String, String> describe() {
     var out = new TreeMap<String, String>();

@@ -28,6 +28,8 @@ public final class DlqHeaders {
   public static final String COLLECTION = "weaviate-sync.collection";
   public static final String EVENT_TYPE = "weaviate-sync.event.type";
   public static final String FAILED_AT = "weaviate-sync.failed.at";
+  /** Set by {@code dlq replay}; kept when a replayed record fails again, so the loop guard can count. */
+  public static final String REPLAY_COUNT = "weaviate-sync.replay.count";
 
   /** Source context of a record, kept next to a pending write so a later flush can dead-letter it. */
   public record Source(String topic, int partition, long offset) {}
@@ -62,8 +64,9 @@ public final class DlqHeaders {
     return h;
   }
 
+  /** Headers of an earlier failure, replaced when a record is dead-lettered again (the replay count stays). */
   public static boolean isOurs(String key) {
-    return key.startsWith("__streams.errors.") || key.startsWith("weaviate-sync.") && !key.startsWith("weaviate-sync.replay");
+    return (key.startsWith("__streams.errors.") || key.startsWith("weaviate-sync.")) && !key.equals(REPLAY_COUNT);
   }
 
   /** A header's value as text, or null when absent. */

@@ -11,9 +11,6 @@ public record DlqRecord(int partition, long offset, Instant failedAt, String typ
     String exception, String message, String sourceTopic, int replayCount, byte[] key, byte[] value,
     Headers headers) {
 
-  /** Header counting how often a record was sent back by {@code dlq replay}. */
-  public static final String REPLAY_COUNT = "weaviate-sync.replay.count";
-
   public static DlqRecord of(ConsumerRecord<byte[], byte[]> r) {
     Headers h = r.headers();
     Instant failedAt;
@@ -25,7 +22,7 @@ public record DlqRecord(int partition, long offset, Instant failedAt, String typ
     }
     int replays = 0;
     try {
-      String rc = DlqHeaders.text(h, REPLAY_COUNT);
+      String rc = DlqHeaders.text(h, DlqHeaders.REPLAY_COUNT);
       replays = rc == null ? 0 : Integer.parseInt(rc.trim());
     } catch (NumberFormatException e) {
       replays = 0;

@@ -10,22 +10,17 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.RecordsToDelete;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** What the {@code dlq} commands do, over the configured dead-letter topic. */
@@ -54,10 +49,9 @@ public final class DlqService {
 
   /** One record, or null when there is none at that place. */
   public DlqRecord show(int partition, long offset) {
-    try (var consumer = consumer(null)) {
+    try (var consumer = DlqReader.consumer(config, null)) {
       var tp = new TopicPartition(topic, partition);
-      requireTopic(consumer);
-      if (consumer.partitionsFor(topic).stream().noneMatch(p -> p.partition() == partition)) {
+      if (!DlqReader.partitions(consumer, config).contains(tp)) {
         return null;
       }
       consumer.assign(List.of(tp));
@@ -101,7 +95,7 @@ public final class DlqService {
 
   /**
    * Sends matching records back to their source topic: key, value and original headers byte for
-   * byte, plus {@value DlqRecord#REPLAY_COUNT}. Progress is kept in consumer group {@code group}
+   * byte, plus {@value DlqHeaders#REPLAY_COUNT}. Progress is kept in consumer group {@code group}
    * (offset + handled offsets beyond it), so a second run sends nothing twice.
    */
   public ReplaySummary replay(DlqFilter filter, String group, int maxReplays, boolean dryRun, PrintWriter out,
@@ -112,10 +106,8 @@ public final class DlqService {
     int notMatching = 0;
     int already = 0;
     Map<String, Integer> histogram = new TreeMap<>();
-    try (var consumer = consumer(group); var producer = dryRun ? null : producer()) {
-      requireTopic(consumer);
-      List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
+    try (var consumer = DlqReader.consumer(config, group); var producer = dryRun ? null : producer()) {
+      List<TopicPartition> parts = DlqReader.partitions(consumer, config);
       consumer.assign(parts);
       Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new java.util.HashSet<>(parts));
       Map<TopicPartition, Long> begin = consumer.beginningOffsets(parts);
@@ -205,11 +197,11 @@ public final class DlqService {
   static ProducerRecord<byte[], byte[]> replayRecord(DlqRecord d) {
     var headers = new RecordHeaders();
     for (var h : d.headers()) {
-      if (!DlqHeaders.isOurs(h.key()) && !h.key().equals(DlqRecord.REPLAY_COUNT)) {
+      if (!DlqHeaders.isOurs(h.key()) && !h.key().equals(DlqHeaders.REPLAY_COUNT)) {
         headers.add(h.key(), h.value());
       }
     }
-    headers.add(DlqRecord.REPLAY_COUNT, Integer.toString(d.replayCount() + 1).getBytes(StandardCharsets.UTF_8));
+    headers.add(DlqHeaders.REPLAY_COUNT, Integer.toString(d.replayCount() + 1).getBytes(StandardCharsets.UTF_8));
     return new ProducerRecord<>(d.sourceTopic(), null, d.key(), d.value(), headers);
   }
 
@@ -225,10 +217,8 @@ public final class DlqService {
    * partition), or a time (records that failed before it).
    */
   public PurgePlan planPurge(String before, Instant time) {
-    try (var consumer = consumer(null)) {
-      requireTopic(consumer);
-      List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
+    try (var consumer = DlqReader.consumer(config, null)) {
+      List<TopicPartition> parts = DlqReader.partitions(consumer, config);
       Map<TopicPartition, Long> begin = consumer.beginningOffsets(parts);
       Map<TopicPartition, Long> end = consumer.endOffsets(parts);
       Map<Integer, Long> target = new LinkedHashMap<>();
@@ -273,34 +263,8 @@ public final class DlqService {
     }
   }
 
-  private KafkaConsumer<byte[], byte[]> consumer(String group) {
-    Properties p = config.clientProperties();
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
-    p.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    if (group != null) {
-      p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-    }
-    return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-  }
-
   private KafkaProducer<byte[], byte[]> producer() {
-    Properties p = config.clientProperties();
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
-    return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    return new KafkaProducer<>(config.producerProperties(), new ByteArraySerializer(), new ByteArraySerializer());
   }
 
-  private void requireTopic(KafkaConsumer<byte[], byte[]> consumer) {
-    try {
-      var infos = consumer.partitionsFor(topic, Duration.ofSeconds(15));
-      if (infos == null || infos.isEmpty()) {
-        throw new DlqReader.DlqException("dead-letter topic '" + topic + "' does not exist at " + config.bootstrapServers(), null);
-      }
-    } catch (org.apache.kafka.common.errors.TimeoutException e) {
-      throw new DlqReader.DlqException("Kafka at " + config.bootstrapServers() + " did not answer within 15 s", e);
-    }
-  }
 }

@@ -46,6 +46,22 @@ public final class EventParser {
    * @throws InvalidEventException with the field and the reason when the record breaks the contract
    */
   public ChangeEvent parse(byte[] key, byte[] value, String expectedType) throws InvalidEventException {
+    return parse(key, value, expectedType, false);
+  }
+
+  /**
+   * Validates a value about to be published, whose record key will be its own id (the publish
+   * command, the Java producer): the same checks as {@link #parse} but the key comparison.
+   */
+  public ChangeEvent parseValue(byte[] value, String expectedType) throws InvalidEventException {
+    if (value == null) {
+      throw new InvalidEventException("value", "is missing");
+    }
+    return parse(null, value, expectedType, true);
+  }
+
+  private ChangeEvent parse(byte[] key, byte[] value, String expectedType, boolean keyIsId)
+      throws InvalidEventException {
     String keyText = key == null ? null : utf8("key", key);
     if (value == null) {
       if (keyText == null) {
@@ -80,6 +96,9 @@ public final class EventParser {
       throw new InvalidEventException("op", "unknown op '" + opText + "'; expected UPSERT or DELETE");
     }
     String id = uuid("id", text(root, "id"));
+    if (keyIsId) {
+      keyText = id;
+    }
     if (keyText == null) {
       throw new InvalidEventException("key", "the record key must be the id " + id + ", but it is missing");
     }

@@ -122,8 +122,7 @@ public final class ChangeBuilder {
     }
     String json = n.toString();
     try {
-      ChangeEvent e = new EventParser(Set.of(type))
-          .parse(id.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8), type);
+      ChangeEvent e = new EventParser(Set.of(type)).parseValue(json.getBytes(StandardCharsets.UTF_8), type);
       return new Change(type, op, e.id(), version, json);
     } catch (InvalidEventException e) {
       throw new InvalidChangeException(e.field(), e.getMessage());

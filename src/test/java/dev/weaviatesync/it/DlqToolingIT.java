@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.weaviatesync.cli.Main;
 import dev.weaviatesync.dlq.DlqHeaders;
-import dev.weaviatesync.dlq.DlqRecord;
 import dev.weaviatesync.stack.Events;
 import dev.weaviatesync.stack.LocalStack;
 import dev.weaviatesync.stack.Scenario;
@@ -143,7 +142,7 @@ class DlqToolingIT {
       assertThat(once.out()).contains("replay: 1 sent");
       await("the malformed record fails again").atMost(Duration.ofSeconds(60)).until(() -> s.dlqRecords().size() == 5);
       var back = s.dlqRecords().get(4);
-      assertThat(DlqHeaders.text(back.headers(), DlqRecord.REPLAY_COUNT)).isEqualTo("1");
+      assertThat(DlqHeaders.text(back.headers(), DlqHeaders.REPLAY_COUNT)).isEqualTo("1");
       assertThat(new String(back.value(), StandardCharsets.UTF_8)).isEqualTo("{\"type\": \"ItemChanged\", oops");
       Result guarded = cli(s, "dlq", "replay", "--category", "INVALID_EVENT", "--max-replays", "1");
       assertThat(guarded.out()).contains("replay: 0 sent, 1 skipped by the loop guard");
