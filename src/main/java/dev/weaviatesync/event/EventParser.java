@@ -70,7 +70,8 @@ public final class EventParser {
       if (expectedType == null) {
         throw new InvalidEventException("value", "a tombstone needs a topic that carries one type");
       }
-      return new ChangeEvent(expectedType, Op.DELETE, uuid("key", keyText), null, null, null, null);
+      return new ChangeEvent(expectedType, Op.DELETE, canonicalKey(keyText, uuid("key", keyText)), null, null, null,
+          null);
     }
     JsonNode root;
     try {
@@ -105,6 +106,7 @@ public final class EventParser {
     if (!keyText.equalsIgnoreCase(id)) {
       throw new InvalidEventException("key", "the record key '" + abbreviate(keyText) + "' differs from the id " + id);
     }
+    canonicalKey(keyText, id);
     Long version = version(root.get("version"));
     OffsetDateTime occurredAt = timestamp(root);
     ObjectNode properties = null;
@@ -122,6 +124,19 @@ public final class EventParser {
     }
     float[] vector = vector(root.get("vector"));
     return new ChangeEvent(type, op, id, version, occurredAt, properties, vector);
+  }
+
+  /**
+   * Kafka partitions by the key's bytes: two spellings of one id could land in two partitions, whose
+   * tasks would each guard and dedupe the same Weaviate object on their own. One spelling per id,
+   * the canonical lower-case one, keeps every object with one owner.
+   */
+  private static String canonicalKey(String keyText, String id) throws InvalidEventException {
+    if (!keyText.equals(id)) {
+      throw new InvalidEventException("key", "the record key '" + abbreviate(keyText)
+          + "' must be the id in canonical lower-case form: " + id);
+    }
+    return id;
   }
 
   private static String utf8(String field, byte[] bytes) throws InvalidEventException {

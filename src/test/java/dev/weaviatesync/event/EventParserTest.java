@@ -34,7 +34,7 @@ class EventParserTest {
 
   @Test
   void shouldTreatATombstoneAsADeleteOfItsKey() throws Exception {
-    ChangeEvent e = parser.parse(b(ID.toUpperCase()), null, "ItemChanged");
+    ChangeEvent e = parser.parse(b(ID), null, "ItemChanged");
     assertThat(e.op()).isEqualTo(Op.DELETE);
     assertThat(e.id()).isEqualTo(ID);
     assertThat(e.version()).isNull();
@@ -68,6 +68,20 @@ class EventParserTest {
         .isInstanceOf(InvalidEventException.class).hasMessageContaining("differs from the id " + ID);
     assertThatThrownBy(() -> parser.parse(null, b(event("")), "ItemChanged"))
         .hasMessageStartingWith("key: the record key must be the id");
+  }
+
+  @Test
+  void shouldRejectAKeyThatSpellsTheIdInAnotherCase() throws Exception {
+    // Kafka partitions by the key's bytes: an upper-case spelling would give the object a second owner.
+    String upper = ID.toUpperCase(java.util.Locale.ROOT);
+    assertThatThrownBy(() -> parser.parse(b(upper), b(event("")), "ItemChanged"))
+        .isInstanceOf(InvalidEventException.class)
+        .hasMessage("key: the record key '" + upper + "' must be the id in canonical lower-case form: " + ID);
+    assertThatThrownBy(() -> parser.parse(b(upper), null, "ItemChanged"))
+        .hasMessageStartingWith("key: the record key '" + upper + "' must be the id in canonical lower-case form");
+    // The id field itself may be upper-case; the key is what decides the partition.
+    assertThat(parser.parse(b(ID), b(event("").replace(ID, upper)), "ItemChanged").id())
+        .isEqualTo(ID);
   }
 
   @Test
