@@ -5,8 +5,9 @@
 #   scripts/kafka.sh start DIR     format storage (first time) and start; prints nothing, writes DIR/bootstrap
 #   scripts/kafka.sh stop DIR      stop it (TERM, then KILL after 30 s)
 #
-# The class path comes from target/broker.classpath, written by `./mvnw generate-resources`
-# (any later phase too); LOCAL_KAFKA_CLASSPATH overrides it.
+# The class path comes from target/broker.classpath, written by `./mvnw generate-resources` (run
+# here when that file is missing, older than pom.xml or names jars that are not there);
+# LOCAL_KAFKA_CLASSPATH overrides it.
 set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -17,10 +18,14 @@ log() { echo "[kafka.sh] $*" >&2; }
 classpath() {
   if [[ -n "${LOCAL_KAFKA_CLASSPATH:-}" ]]; then echo "$LOCAL_KAFKA_CLASSPATH"; return; fi
   local f="$ROOT/target/broker.classpath"
-  [[ -s "$f" ]] || { log "$f is missing: run ./mvnw -q generate-resources first"; exit 1; }
+  # Never trust a class path this checkout's build did not write (see build_is_current).
+  if ! build_is_current "$ROOT" "$f"; then
+    log "writing $f (./mvnw -q generate-resources)"
+    (cd "$ROOT" && ./mvnw -B -q generate-resources >&2) || { log "./mvnw generate-resources failed"; exit 1; }
+    stamp_build "$ROOT" "$f" >&2
+  fi
   cat "$f"
 }
-
 
 start() {
   local dir="$1"

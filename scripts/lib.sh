@@ -40,3 +40,25 @@ print(" ".join(map(str, ports)))
 for s in held: s.close()
 PY
 }
+
+# build_is_current ROOT CLASSPATH_FILE SOURCES...: true when CLASSPATH_FILE was written by a build of
+# this checkout (its stamp names ROOT), no SOURCES file or pom.xml is newer than that stamp, and
+# every entry of the class path exists. A class path is a list of absolute paths; one copied from
+# another checkout or machine names jars that may not be here, and stale classes hide new ones.
+build_is_current() {
+  local root="$1" cp_file="$2"; shift 2
+  local stamp="$cp_file.stamp"
+  [[ -s "$cp_file" && -f "$stamp" && "$(cat "$stamp")" == "$root" ]] || return 1
+  [[ -z "$(find "$root/pom.xml" "$@" -newer "$stamp" -print -quit 2>/dev/null)" ]] || return 1
+  local entry
+  IFS=: read -r -a entries < "$cp_file"
+  for entry in "${entries[@]}"; do
+    [[ -e "$entry" ]] || return 1
+  done
+}
+
+# stamp_build ROOT CLASSPATH_FILE: records that ROOT's build just wrote CLASSPATH_FILE.
+stamp_build() {
+  [[ -s "$2" ]] || { echo "the build did not write $2" >&2; return 1; }
+  echo "$1" > "$2.stamp"
+}
