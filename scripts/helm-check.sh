@@ -30,6 +30,28 @@ for values in "" helm/ci/all-on.yaml helm/ci/autoscaling.yaml helm/ci/hpa.yaml; 
     echo "FAIL validate $name"; fail=1
   fi
 done
+# The release name most users type: its Service is called weaviate-sync, and Kubernetes would put
+# WEAVIATE_SYNC_PORT & co. into every pod that has service links on. Every pod spec must turn them off.
+"$HELM" template weaviate-sync "$CHART" -f helm/ci/all-on.yaml > "$OUT/release-weaviate-sync.yaml"
+pods="$(python3 - "$OUT/release-weaviate-sync.yaml" <<'PY'
+import sys, yaml
+bad, n = [], 0
+for doc in yaml.safe_load_all(open(sys.argv[1])):
+    if not doc: continue
+    spec = doc.get("spec", {})
+    tpl = spec.get("template") or spec.get("jobTemplate", {}).get("spec", {}).get("template")
+    if not tpl: continue
+    n += 1
+    if tpl["spec"].get("enableServiceLinks") is not False:
+        bad.append(doc["kind"] + "/" + doc["metadata"]["name"])
+print(n if not bad else "missing in " + ", ".join(bad))
+PY
+)"
+if [[ "$pods" =~ ^[0-9]+$ && "$pods" -gt 0 ]]; then
+  echo "ok   release weaviate-sync: enableServiceLinks: false in all $pods pod templates"
+else
+  echo "FAIL release weaviate-sync: enableServiceLinks: false $pods"; fail=1
+fi
 for bad in helm/ci/bad-*.yaml; do
   if "$HELM" lint --strict "$CHART" -f "$bad" >/dev/null 2>&1 && "$HELM" template t "$CHART" -f "$bad" >/dev/null 2>&1; then
     echo "FAIL $bad was accepted"; fail=1

@@ -61,6 +61,9 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 imagePullSecrets: {{ toYaml . | nindent 2 }}
 {{- end }}
 terminationGracePeriodSeconds: {{ add .Values.shutdownGraceSeconds 15 }}
+# Kubernetes would otherwise inject <SERVICE>_PORT, <SERVICE>_SERVICE_HOST, ... for every Service in
+# the namespace; a release named weaviate-sync makes them WEAVIATE_SYNC_*, our settings' prefix.
+enableServiceLinks: false
 securityContext:
   runAsNonRoot: true
   runAsUser: 10001
