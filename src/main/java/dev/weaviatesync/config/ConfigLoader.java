@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -59,7 +60,19 @@ public final class ConfigLoader {
     for (var e : env.entrySet()) {
       String var = e.getKey();
       if (var.startsWith(ConfigKey.ENV_PREFIX)) {
-        out.put(appKey(var, types), e.getValue());
+        String key = appKeyOrNull(var, types);
+        if (key == null && isServiceLink(var, e.getValue())) {
+          continue;
+        }
+        if (key == null) {
+          throw new ConfigException(var, "unknown environment variable (see `weaviate-sync run --help` for the list)");
+        }
+        if (SERVICE_LINK_VALUE.matcher(e.getValue()).matches()) {
+          throw new ConfigException(var, "'" + e.getValue() + "' looks like a Kubernetes service link of a Service "
+              + "whose name starts with weaviate-sync-; set enableServiceLinks: false in the pod spec (the Helm "
+              + "chart does) or rename that Service");
+        }
+        out.put(key, e.getValue());
       } else if (var.startsWith("KAFKA_")) {
         String name = var.substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
         if (kafkaNames.contains(name)) {
@@ -70,7 +83,29 @@ public final class ConfigLoader {
     return out;
   }
 
-  private static String appKey(String var, String types) {
+  /**
+   * Kubernetes injects, for every Service in the namespace, {@code <NAME>_SERVICE_HOST},
+   * {@code <NAME>_SERVICE_PORT[_<port name>]}, {@code <NAME>_PORT} and
+   * {@code <NAME>_PORT_<port>_<PROTO>[_PROTO|_PORT|_ADDR]} (name upper-cased, '-' as '_') into
+   * every pod unless {@code enableServiceLinks: false}. A Service named {@code weaviate-sync} (the
+   * release name most users type) or {@code weaviate-sync-*} therefore puts variables with our
+   * prefix into the pod. They are recognised by their names and, where the name alone could be a
+   * misspelt setting, by the shape of their values, and ignored; anything else unknown is an error.
+   */
+  private static final String LINK_PREFIX = Pattern.quote(ConfigKey.ENV_PREFIX) + "(?:[A-Z0-9_]+_)?";
+  /** {@code <NAME>_PORT=tcp://10.0.0.1:8081} and {@code <NAME>_PORT_8081_TCP=tcp://10.0.0.1:8081}. */
+  private static final Pattern LINK_URL_NAME = Pattern.compile(LINK_PREFIX + "PORT(?:_[0-9]+_(?:TCP|UDP|SCTP))?");
+  /** Names no setting of ours can be mistaken for: host, port numbers, protocol. */
+  private static final Pattern LINK_OTHER_NAME = Pattern.compile(LINK_PREFIX
+      + "(?:SERVICE_HOST|SERVICE_PORT(?:_[A-Z0-9_]+)?|PORT_[0-9]+_(?:TCP|UDP|SCTP)_(?:PROTO|PORT|ADDR))");
+  private static final Pattern SERVICE_LINK_VALUE = Pattern.compile("(?:tcp|udp|sctp)://\\S+:[0-9]+");
+
+  static boolean isServiceLink(String var, String value) {
+    return LINK_OTHER_NAME.matcher(var).matches()
+        || LINK_URL_NAME.matcher(var).matches() && SERVICE_LINK_VALUE.matcher(value).matches();
+  }
+
+  private static String appKeyOrNull(String var, String types) {
     for (ConfigKey k : Keys.FIXED) {
       if (k.envName().equals(var)) {
         return k.name();
@@ -88,7 +123,7 @@ public final class ConfigLoader {
         }
       }
     }
-    throw new ConfigException(var, "unknown environment variable (see `weaviate-sync run --help` for the list)");
+    return null;
   }
 
   private static Set<String> kafkaConfigNames() {

@@ -76,4 +76,45 @@ class SyncConfigTest {
     assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("nope.properties"), Map.of()))
         .hasMessageStartingWith("--config: file not found");
   }
+
+  /** What Kubernetes injects for a Service named {@code name} with one port named http (8081). */
+  static Map<String, String> serviceLinks(String name) {
+    String n = name.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+    return Map.of(
+        n + "_SERVICE_HOST", "10.96.0.12",
+        n + "_SERVICE_PORT", "8081",
+        n + "_SERVICE_PORT_HTTP", "8081",
+        n + "_PORT", "tcp://10.96.0.12:8081",
+        n + "_PORT_8081_TCP", "tcp://10.96.0.12:8081",
+        n + "_PORT_8081_TCP_PROTO", "tcp",
+        n + "_PORT_8081_TCP_PORT", "8081",
+        n + "_PORT_8081_TCP_ADDR", "10.96.0.12");
+  }
+
+  @Test
+  void shouldIgnoreKubernetesServiceLinksOfServicesNamedAfterTheProduct(@TempDir Path dir) throws Exception {
+    var env = new java.util.HashMap<String, String>();
+    env.putAll(serviceLinks("weaviate-sync"));
+    env.putAll(serviceLinks("weaviate-sync-metrics"));
+    env.put("WEAVIATE_SYNC_FLUSH_MAX_RECORDS", "250");
+    var c = ConfigLoader.load(null, env);
+    assertThat(c.flushMaxRecords()).isEqualTo(250);
+    assertThat(c.describe()).doesNotContainKeys("port", "service.host");
+  }
+
+  @Test
+  void shouldStillRefuseAMisspeltSettingAndNameIt() {
+    var env = new java.util.HashMap<String, String>(serviceLinks("weaviate-sync"));
+    env.put("WEAVIATE_SYNC_FLUSH_MAX_RECROD", "5");
+    assertThatThrownBy(() -> ConfigLoader.load(null, env))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("WEAVIATE_SYNC_FLUSH_MAX_RECROD: unknown environment variable");
+    // Shaped like a service link by name, but a plain number: a misspelt setting, not a link.
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("WEAVIATE_SYNC_WEAVIATE_PORT", "8080")))
+        .hasMessageStartingWith("WEAVIATE_SYNC_WEAVIATE_PORT: unknown environment variable");
+    // A Service named weaviate-sync-admin collides with admin.port: say so instead of a number error.
+    assertThatThrownBy(() -> ConfigLoader.load(null, serviceLinks("weaviate-sync-admin")))
+        .hasMessageStartingWith("WEAVIATE_SYNC_ADMIN_PORT: 'tcp://10.96.0.12:8081' looks like a Kubernetes service link")
+        .hasMessageContaining("enableServiceLinks: false");
+  }
 }

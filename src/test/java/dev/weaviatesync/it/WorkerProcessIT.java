@@ -38,7 +38,13 @@ class WorkerProcessIT {
       }
       events.subList(half + 1000, events.size()).forEach(e -> s.send(e[0], e[1], e[2]));
       s.flush();
-      try (var second = WorkerProcess.start(config)) {
+      // The second worker runs as in a pod of a Helm release named weaviate-sync without
+      // enableServiceLinks: false, with Kubernetes' service-link variables in its environment.
+      var serviceLinks = Map.of("WEAVIATE_SYNC_SERVICE_HOST", "10.96.0.12", "WEAVIATE_SYNC_SERVICE_PORT", "8081",
+          "WEAVIATE_SYNC_SERVICE_PORT_HTTP", "8081", "WEAVIATE_SYNC_PORT", "tcp://10.96.0.12:8081",
+          "WEAVIATE_SYNC_PORT_8081_TCP", "tcp://10.96.0.12:8081", "WEAVIATE_SYNC_PORT_8081_TCP_PROTO", "tcp",
+          "WEAVIATE_SYNC_PORT_8081_TCP_PORT", "8081", "WEAVIATE_SYNC_PORT_8081_TCP_ADDR", "10.96.0.12");
+      try (var second = WorkerProcess.start(config, serviceLinks)) {
         await("Weaviate holds the latest state of every id").atMost(Duration.ofMinutes(4))
             .pollInterval(Duration.ofSeconds(1))
             .until(() -> SyncWorkerIT.sameState(s.weaviate().objects(s.itemCollection), expected));
@@ -47,7 +53,8 @@ class WorkerProcessIT {
         assertThat(exit).as("exit code after SIGTERM; log:%n%s", second.output()).isZero();
         assertThat(second.output()).contains("Stopped; final summary");
         SyncWorkerIT.report("sigkill: worker killed mid-stream (6000 events, 300 ids, 3 partitions), restarted, "
-            + expected.size() + " live objects exactly as expected, DLQ empty, SIGTERM exit " + exit);
+            + expected.size() + " live objects exactly as expected, DLQ empty, SIGTERM exit " + exit
+            + "; the restarted worker had the 8 service-link variables of a Service named weaviate-sync");
       }
     }
   }

@@ -16,12 +16,19 @@ public final class WorkerProcess implements AutoCloseable {
   }
 
   public static WorkerProcess start(Path config) throws Exception {
+    return start(config, java.util.Map.of());
+  }
+
+  /** Same, with extra environment variables for the process. */
+  public static WorkerProcess start(Path config, java.util.Map<String, String> env) throws Exception {
     Path root = LocalStack.root();
     String cp = root.resolve("target/classes") + ":" + Files.readString(root.resolve("target/runtime.classpath")).trim();
     Path log = Files.createTempFile("worker", ".log");
     var cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-cp", cp,
         "dev.weaviatesync.cli.Main", "run", "--config", config.toString());
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    var builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(env);
+    Process p = builder.start();
     return new WorkerProcess(p, log);
   }
 
