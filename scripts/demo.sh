@@ -19,7 +19,7 @@ cleanup() {
 trap cleanup EXIT
 
 say "Building weaviate-sync"
-./mvnw -B -q -DskipTests compile
+bin/weaviate-sync --version
 say "Building/locating weaviate-server (the first build takes several minutes)"
 scripts/weaviate.sh install >/dev/null
 
@@ -74,7 +74,9 @@ echo '{"type":"ItemChanged","op":"UPSERT","id":"not-even-json' > "$DEMO/malforme
 
 say "Publishing $(wc -l < "$DEMO/events.jsonl") events (3 items, 2 tasks; repeated updates, 1 delete) and 1 malformed record"
 bin/weaviate-sync publish --config "$DEMO/sync.properties" "$DEMO/events.jsonl"
-bin/weaviate-sync publish --config "$DEMO/sync.properties" --unvalidated --topic item-changed "$DEMO/malformed.jsonl"
+# publish refuses invalid lines, so the malformed one goes through a plain Kafka producer.
+java -Dlogback.configurationFile=scripts/kafka-logback.xml -cp "$(cat target/broker.classpath)" scripts/produce-raw.java "$BOOTSTRAP" item-changed 99999999-9999-4999-8999-999999999999 \
+  < "$DEMO/malformed.jsonl" 2>/dev/null
 
 say "Waiting for the worker"
 count() { curl -fs "http://127.0.0.1:$HTTP/v1/objects?class=$1&limit=100" | python3 -c 'import json,sys; print(len(json.load(sys.stdin).get("objects") or []))' 2>/dev/null || echo 0; }

@@ -1,13 +1,12 @@
 package dev.weaviatesync.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.weaviatesync.config.EntityType;
 import dev.weaviatesync.config.SyncConfig;
 import dev.weaviatesync.event.ChangeEvent;
 import dev.weaviatesync.event.EventParser;
 import dev.weaviatesync.event.InvalidEventException;
+import dev.weaviatesync.topics.Topics;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -47,14 +46,6 @@ final class PublishCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Validate only; send nothing.")
   boolean dryRun;
 
-  @Option(names = "--unvalidated", hidden = false,
-      description = "Send every line as it is, valid or not, to --topic (to exercise the worker's dead-letter path). "
-          + "The key is the line's \"id\" field when there is one.")
-  boolean unvalidated;
-
-  @Option(names = "--topic", description = "Topic for --unvalidated.")
-  String topic;
-
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -68,10 +59,6 @@ final class PublishCommand implements Callable<Integer> {
     if (config == null) {
       return Main.USAGE;
     }
-    if (unvalidated && topic == null) {
-      err.println("--unvalidated needs --topic");
-      return Main.USAGE;
-    }
     var parser = new EventParser(config.types().stream().map(EntityType::name).collect(Collectors.toSet()));
     List<Line> valid = new ArrayList<>();
     int invalid = 0;
@@ -83,10 +70,6 @@ final class PublishCommand implements Callable<Integer> {
       while ((text = reader.readLine()) != null) {
         number++;
         if (text.isBlank()) {
-          continue;
-        }
-        if (unvalidated) {
-          valid.add(new Line(number, text, null));
           continue;
         }
         byte[] value = text.getBytes(StandardCharsets.UTF_8);
@@ -111,25 +94,29 @@ final class PublishCommand implements Callable<Integer> {
     return invalid > 0 || sent < valid.size() ? Main.FAILURE : Main.OK;
   }
 
-  private static byte[] idOf(String text) {
-    try {
-      JsonNode id = EventParser.mapper().readTree(text).get("id");
-      return id != null && id.isTextual() ? id.asText().getBytes(StandardCharsets.UTF_8) : null;
-    } catch (IOException | RuntimeException e) {
-      return null;
-    }
-  }
-
+  /**
+   * Sends every valid line and waits for each acknowledgement: a line counts as sent only when the
+   * broker acknowledged it; every other line is reported with its number and the reason.
+   */
   private int send(SyncConfig config, List<Line> lines, PrintWriter err) throws InterruptedException {
+    var topics = lines.stream().map(l -> config.type(l.event().type()).topic()).collect(Collectors.toSet());
+    if (!topicsWritable(config, topics, err)) {
+      return 0;
+    }
     Properties p = config.producerProperties();
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "60000");
     int sent = 0;
     try (var producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
       var futures = new ArrayList<Future<RecordMetadata>>(lines.size());
       for (Line l : lines) {
-        String t = l.event() == null ? topic : config.type(l.event().type()).topic();
-        byte[] key = l.event() == null ? idOf(l.text()) : l.event().id().getBytes(StandardCharsets.UTF_8);
-        futures.add(producer.send(new ProducerRecord<>(t, key, l.text().getBytes(StandardCharsets.UTF_8))));
+        String t = config.type(l.event().type()).topic();
+        try {
+          futures.add(producer.send(new ProducerRecord<>(t, l.event().id().getBytes(StandardCharsets.UTF_8),
+              l.text().getBytes(StandardCharsets.UTF_8))));
+        } catch (RuntimeException e) {
+          // Refused before it was queued (too large for max.request.size, no metadata in time, ...).
+          futures.add(java.util.concurrent.CompletableFuture.failedFuture(e));
+        }
         if (futures.size() % 10_000 == 0) {
           err.printf("... %d of %d queued%n", futures.size(), lines.size());
         }
@@ -139,11 +126,35 @@ final class PublishCommand implements Callable<Integer> {
         try {
           futures.get(i).get(60, TimeUnit.SECONDS);
           sent++;
-        } catch (Exception e) {
-          err.println("line " + lines.get(i).number() + ": not sent: " + e.getMessage());
+        } catch (java.util.concurrent.ExecutionException e) {
+          err.println("line " + lines.get(i).number() + ": not sent: " + e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+          err.println("line " + lines.get(i).number() + ": not sent: no acknowledgement within 60 s");
         }
       }
     }
     return sent;
+  }
+
+  /** The target topics exist and every partition accepts writes (see {@link Topics} for why this matters). */
+  private static boolean topicsWritable(SyncConfig config, java.util.Set<String> topics, PrintWriter err)
+      throws InterruptedException {
+    try (var admin = org.apache.kafka.clients.admin.Admin.create(config.clientProperties())) {
+      var missing = new java.util.TreeSet<>(topics);
+      missing.removeAll(admin.listTopics().names().get(30, TimeUnit.SECONDS));
+      if (!missing.isEmpty()) {
+        err.println("nothing sent: topic(s) " + missing + " do not exist at " + config.bootstrapServers()
+            + " (create them, or start the worker once with topics.create=true)");
+        return false;
+      }
+      Topics.awaitWritable(admin, topics, java.time.Duration.ofSeconds(30));
+      return true;
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+        | org.apache.kafka.common.KafkaException e) {
+      Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
+      err.println("nothing sent: topic(s) " + topics + " not writable at " + config.bootstrapServers() + ": "
+          + cause.getMessage() + " (create them, or start the worker once with topics.create=true)");
+      return false;
+    }
   }
 }

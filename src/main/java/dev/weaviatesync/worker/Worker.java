@@ -7,6 +7,7 @@ import dev.weaviatesync.sink.CollectionManager;
 import dev.weaviatesync.sink.SinkAvailability;
 import dev.weaviatesync.sink.WeaviateClientSink;
 import dev.weaviatesync.stats.SyncStats;
+import dev.weaviatesync.topics.Topics;
 import dev.weaviatesync.topology.SyncTopology;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -151,26 +152,21 @@ public final class Worker implements AutoCloseable {
     try (Admin admin = Admin.create(config.clientProperties())) {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       List<String> missing = needed.stream().filter(t -> !existing.contains(t)).toList();
-      if (missing.isEmpty()) {
-        return;
-      }
-      if (!config.topicsCreate()) {
+      if (!missing.isEmpty() && !config.topicsCreate()) {
         throw new IllegalStateException("Kafka topics " + missing + " do not exist; create them or set topics.create=true");
       }
       var topics = new ArrayList<NewTopic>();
       for (String t : missing) {
         topics.add(new NewTopic(t, config.topicsPartitions(), config.topicsReplicationFactor()));
       }
-      try {
-        admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
-          throw e;
-        }
+      // Also waits for topics that exist: one created a moment ago by someone else is not writable yet.
+      var created = Topics.createAndAwait(admin, topics, Duration.ofSeconds(60));
+      Topics.awaitWritable(admin, needed, Duration.ofSeconds(60));
+      if (!created.isEmpty()) {
+        log.info("Created topics {} with {} partitions", created, config.topicsPartitions());
       }
-      log.info("Created topics {} with {} partitions", missing, config.topicsPartitions());
     } catch (TimeoutException e) {
-      throw new TimeoutException("Kafka at " + config.bootstrapServers() + " did not answer within 30 s");
+      throw new TimeoutException("Kafka at " + config.bootstrapServers() + " did not answer in time: " + e.getMessage());
     }
   }
 

@@ -2,9 +2,11 @@ package dev.weaviatesync.stack;
 
 import dev.weaviatesync.config.SyncConfig;
 import dev.weaviatesync.dlq.DlqReader;
+import dev.weaviatesync.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,9 +73,9 @@ public final class Scenario implements AutoCloseable {
     values.put("admin.host", "127.0.0.1");
     values.put("admin.port", "0");
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrap()))) {
-      admin.createTopics(List.of(new NewTopic(itemTopic, partitions, (short) 1),
-          new NewTopic(taskTopic, partitions, (short) 1), new NewTopic(dlqTopic, 1, (short) 1)))
-          .all().get(30, TimeUnit.SECONDS);
+      // Created and waited on until every partition accepts writes (Topics explains why).
+      Topics.createAndAwait(admin, List.of(new NewTopic(itemTopic, partitions, (short) 1),
+          new NewTopic(taskTopic, partitions, (short) 1), new NewTopic(dlqTopic, 1, (short) 1)), Duration.ofSeconds(60));
     }
     var p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrap());
