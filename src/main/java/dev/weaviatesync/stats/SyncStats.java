@@ -22,6 +22,7 @@ public final class SyncStats {
   private final LongAdder deleted = new LongAdder();
   private final LongAdder deduped = new LongAdder();
   private final LongAdder stale = new LongAdder();
+  private final LongAdder repeated = new LongAdder();
   private final LongAdder flushes = new LongAdder();
   private final Map<String, LongAdder> eventsInByType = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> dlq = new ConcurrentHashMap<>();
@@ -40,6 +41,8 @@ public final class SyncStats {
     counter("weaviate.sync.deleted", "Objects deleted from Weaviate", deleted);
     counter("weaviate.sync.deduped", "Events replaced by a newer event of the same id before a flush", deduped);
     counter("weaviate.sync.stale.dropped", "Events older than what was pending or written for their id", stale);
+    counter("weaviate.sync.repeated", "Repeats of the version already pending or written for their id (no-ops)",
+        repeated);
     counter("weaviate.sync.flushes", "Batches flushed", flushes);
     this.batchSize = DistributionSummary.builder("weaviate.sync.batch.size").description("Objects per flushed batch")
         .publishPercentileHistogram().register(registry);
@@ -82,6 +85,14 @@ public final class SyncStats {
 
   public void countStale() {
     stale.increment();
+  }
+
+  public void countRepeated() {
+    repeated.increment();
+  }
+
+  public long repeated() {
+    return repeated.sum();
   }
 
   public void countFlush(int objects, Duration took) {
@@ -156,7 +167,7 @@ public final class SyncStats {
   /** One line for the periodic INFO summary. */
   public String summary() {
     return "events in=" + eventsIn() + " written=" + written() + " deleted=" + deleted() + " deduped=" + deduped()
-        + " stale dropped=" + stale() + " dlq=" + dlqTotal() + dlqByCategory() + " retries=" + retriesTotal()
+        + " stale dropped=" + stale() + " repeated=" + repeated() + " dlq=" + dlqTotal() + dlqByCategory() + " retries=" + retriesTotal()
         + retriesByCause() + " flushes=" + flushes();
   }
 }

@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>Parse and validate; a record that breaks the contract goes to the dead-letter topic at once.
- *   <li>Version guard: an event older than what is pending or was last written for its id is
- *       dropped; a delete is not undone by an older (or equal-version) upsert.
+ *   <li>Version guard ({@link #guard}): an event older than the highest version known for its id
+ *       is dropped, a repeat of it is a no-op, a delete is not undone by an older (or
+ *       equal-version) upsert; an event without a version inherits the highest known version.
  *   <li>Dedupe: the pending store holds one entry per id, the latest accepted event.
  *   <li>Flush when {@code flush.max.records} ids are pending or every {@code flush.interval.ms}:
  *       one batch upsert and one batch delete; ids are distinct, so an upsert and a delete of the
@@ -101,41 +102,68 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     String id = event.id();
     PendingWrite existing = PendingWrite.decode(pending.get(id));
     WrittenVersion written = WrittenVersion.decode(versions.get(id));
-    if (isStale(event, existing, written)) {
-      runtime.stats().countStale();
-      log.debug("{} {}: version {} is older than what is known; dropped", type.name(), id, event.version());
-      return;
+    switch (guard(event, existing, written)) {
+      case STALE -> {
+        runtime.stats().countStale();
+        log.debug("{} {}: version {} is older than what is known; dropped", type.name(), id, event.version());
+        return;
+      }
+      case REPEATED -> {
+        runtime.stats().countRepeated();
+        log.debug("{} {}: version {} repeats what is pending or written; nothing to do", type.name(), id,
+            event.version());
+        return;
+      }
+      case ACCEPT -> { }
     }
     if (existing != null) {
       runtime.stats().countDeduped();
     } else {
       pendingCount++;
     }
-    pending.put(id, new PendingWrite(event.op(), event.version(), source.topic(), source.partition(), source.offset(),
+    // An event without a version inherits the highest version known for its id, so that a tombstone
+    // sticks against everything it followed (a late replay of an older upsert stays stale).
+    Long version = event.version() != null ? event.version() : highestKnown(existing, written);
+    pending.put(id, new PendingWrite(event.op(), version, source.topic(), source.partition(), source.offset(),
         record.timestamp(), record.key(), record.value(), record.headers()).encode());
     if (pendingCount >= config.flushMaxRecords()) {
       flush();
     }
   }
 
+  /** What the version guard says of an event. */
+  enum Verdict { ACCEPT, STALE, REPEATED }
+
   /**
-   * Stale: older than the pending or written version of the id, or an upsert with the version of a
-   * delete (deletes stick). Events without a version are never stale.
+   * The version guard (README, "Version guard"). H is the highest version known for the id: that of
+   * the pending event, else that of the last one written or dead-lettered. An event with version
+   * {@code v < H} is stale; {@code v == H} is stale for an UPSERT after a DELETE, accepted for a
+   * DELETE after an UPSERT, and a repeat of the same op is a no-op unless that event was
+   * dead-lettered (a replay applies it again). Events without a version are always accepted.
    */
-  static boolean isStale(ChangeEvent e, PendingWrite pending, WrittenVersion written) {
-    if (e.version() == null) {
-      return false;
+  static Verdict guard(ChangeEvent e, PendingWrite pending, WrittenVersion written) {
+    Long h = highestKnown(pending, written);
+    if (e.version() == null || h == null) {
+      return Verdict.ACCEPT;
     }
     long v = e.version();
-    if (pending != null && pending.version() != null) {
-      if (v < pending.version() || v == pending.version() && pending.op() == Op.DELETE && e.op() == Op.UPSERT) {
-        return true;
-      }
+    if (v != h) {
+      return v < h ? Verdict.STALE : Verdict.ACCEPT;
     }
-    if (written != null && written.version() >= 0) {
-      return v < written.version() || v == written.version() && written.deleted() && e.op() == Op.UPSERT;
+    // Pending events always carry the highest version (accepted ones have v >= H or inherit H).
+    boolean latestIsDelete = pending != null ? pending.op() == Op.DELETE : written.deleted();
+    boolean deadLettered = pending == null && written.deadLettered();
+    if (latestIsDelete) {
+      return e.op() == Op.UPSERT ? Verdict.STALE : deadLettered ? Verdict.ACCEPT : Verdict.REPEATED;
     }
-    return false;
+    return e.op() == Op.DELETE || deadLettered ? Verdict.ACCEPT : Verdict.REPEATED;
+  }
+
+  /** The highest version known for an id, or null when none of its events carried one. */
+  static Long highestKnown(PendingWrite pending, WrittenVersion written) {
+    long h = Math.max(pending == null || pending.version() == null ? -1 : pending.version(),
+        written == null ? -1 : written.version());
+    return h < 0 ? null : h;
   }
 
   private void flush() {
@@ -175,6 +203,7 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         upserts.add(new UpsertObject(kv.key, PropertyValues.toMap(e.properties()), e.vector()));
       } catch (InvalidEventException e) {
         // Cannot happen for an entry that passed validation; dead-letter it rather than lose it.
+        remember(kv.key, w, true, System.currentTimeMillis());
         removePending(kv.key);
         deadLetter(w, Failure.INVALID_EVENT, e, 0);
       }
@@ -185,9 +214,7 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     int deleted = 0;
     for (String id : report.written()) {
       PendingWrite w = byId.get(id);
-      WrittenVersion before = WrittenVersion.decode(versions.get(id));
-      long version = Math.max(before == null ? -1 : before.version(), w.version() == null ? -1 : w.version());
-      versions.put(id, new WrittenVersion(version, w.op() == Op.DELETE, now).encode());
+      remember(id, w, false, now);
       removePending(id);
       if (w.op() == Op.DELETE) {
         deleted++;
@@ -197,6 +224,7 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     }
     for (var f : report.failed().entrySet()) {
       PendingWrite w = byId.get(f.getKey());
+      remember(f.getKey(), w, true, now);
       removePending(f.getKey());
       deadLetter(w, f.getValue().category(), f.getValue().error(), f.getValue().attempts());
     }
@@ -212,6 +240,16 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
       return false;
     }
     return true;
+  }
+
+  /**
+   * Records what became of an id's pending event. A dead-lettered one is remembered too: its version
+   * still orders what follows (a tombstone after it inherits it), and a replay of it is applied.
+   */
+  private void remember(String id, PendingWrite w, boolean deadLettered, long now) {
+    WrittenVersion before = WrittenVersion.decode(versions.get(id));
+    long version = Math.max(before == null ? -1 : before.version(), w.version() == null ? -1 : w.version());
+    versions.put(id, new WrittenVersion(version, w.op() == Op.DELETE, deadLettered, now).encode());
   }
 
   private void removePending(String id) {

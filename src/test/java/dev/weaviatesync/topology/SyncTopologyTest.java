@@ -179,4 +179,91 @@ class SyncTopologyTest {
     assertThat(dlq.isEmpty()).isTrue();
     assertThat(stats.retriesTotal()).isPositive();
   }
+
+  @Test
+  void shouldKeepAnIdDeletedWhenALateUpsertFollowsATombstone() {
+    // Hole 1: a tombstone (no version) used to reset the guard, and a late v5 resurrected the object.
+    String id = UUID.randomUUID().toString();
+    send(id, Events.upsert("ItemChanged", id, 7L, Map.of("title", "v7")));
+    send(id, null);
+    send(id, Events.upsert("ItemChanged", id, 5L, Map.of("title", "late v5")));
+    tick();
+    assertThat(sink.collection("Item")).doesNotContainKey(id);
+    send(id, Events.upsert("ItemChanged", id, 6L, Map.of("title", "late v6, after the flush")));
+    tick();
+    assertThat(sink.collection("Item")).doesNotContainKey(id);
+    assertThat(stats.stale()).isEqualTo(2);
+  }
+
+  @Test
+  void shouldKeepAnIdDeletedWhenATombstoneFollowsAVersionedDeleteAndAnOlderUpsertArrives() {
+    String id = UUID.randomUUID().toString();
+    // All within one flush: the tombstone replaces the pending delete and must keep its version.
+    send(id, Events.upsert("ItemChanged", id, 3L, Map.of("title", "v3")));
+    send(id, Events.delete("ItemChanged", id, 4L));
+    send(id, null);
+    send(id, Events.upsert("ItemChanged", id, 2L, Map.of("title", "v2")));
+    tick();
+    assertThat(sink.collection("Item")).doesNotContainKey(id);
+    // And across flushes.
+    String other = UUID.randomUUID().toString();
+    send(other, Events.upsert("ItemChanged", other, 3L, Map.of("title", "v3")));
+    tick();
+    send(other, Events.delete("ItemChanged", other, 4L));
+    tick();
+    send(other, null);
+    tick();
+    send(other, Events.upsert("ItemChanged", other, 2L, Map.of("title", "v2")));
+    tick();
+    assertThat(sink.collection("Item")).doesNotContainKey(other);
+  }
+
+  @Test
+  void shouldNotResurrectADeletedItemWhenADeadLetteredUpsertIsReplayedAfterATombstone() {
+    // The README's DLQ workflow: rejected upsert, the item is deleted (tombstone), the cause is fixed,
+    // `dlq replay` sends the upsert again: it must stay deleted.
+    String id = UUID.randomUUID().toString();
+    sink.rejectIds.put(id, "no such prop with name 'color' found in class 'Item'");
+    String rejected = Events.upsert("ItemChanged", id, 1L, Map.of("title", "lamp", "color", "red"));
+    send(id, rejected);
+    tick();
+    assertThat(DlqHeaders.text(dlq.readRecord().headers(), DlqHeaders.CATEGORY)).isEqualTo("REJECTED");
+    send(id, null);
+    tick();
+    sink.rejectIds.clear();
+    send(id, rejected);
+    tick();
+    assertThat(sink.collection("Item")).doesNotContainKey(id);
+    assertThat(dlq.isEmpty()).isTrue();
+  }
+
+  @Test
+  void shouldApplyAReplayOfADeadLetteredUpsertOnceItsCauseIsFixed() {
+    String id = UUID.randomUUID().toString();
+    sink.rejectIds.put(id, "no such prop with name 'color' found in class 'Item'");
+    String rejected = Events.upsert("ItemChanged", id, 1L, Map.of("title", "lamp", "color", "red"));
+    send(id, rejected);
+    tick();
+    dlq.readRecord();
+    sink.rejectIds.clear();
+    send(id, rejected);
+    tick();
+    assertThat(title(id)).isEqualTo("lamp");
+  }
+
+  @Test
+  void shouldTreatARepeatOfTheWrittenVersionAsANoOp() {
+    // Hole 7: the README said repeats are no-ops; a repeat of the written version was written again.
+    String id = UUID.randomUUID().toString();
+    String v3 = Events.upsert("ItemChanged", id, 3L, Map.of("title", "v3"));
+    send(id, v3);
+    send(id, v3);
+    tick();
+    send(id, v3);
+    tick();
+    assertThat(title(id)).isEqualTo("v3");
+    assertThat(sink.objectWrites).isEqualTo(1);
+    assertThat(stats.repeated()).isEqualTo(2);
+    assertThat(stats.stale()).isZero();
+  }
 }
