@@ -182,11 +182,51 @@ public final class SyncConfig {
     return v == null || v.isBlank() ? Optional.empty() : Optional.of(v);
   }
 
-  /** Kafka Streams properties: our defaults plus every {@code kafka.*} key without its prefix. */
+  /**
+   * Kafka Streams properties: our defaults plus every {@code kafka.*} key without its prefix. Under
+   * exactly-once, the producer's transaction timeout is {@link #DEFAULT_TRANSACTION_TIMEOUT_MS}
+   * unless set: Kafka Streams' own default (10 s) is shorter than one Weaviate call may take.
+   */
   public Properties streamsProperties() {
     var p = new Properties();
     p.putAll(kafka);
+    if (exactlyOnce() && transactionTimeoutSetting() == null) {
+      p.put(StreamsConfig.producerPrefix("transaction.timeout.ms"), Long.toString(DEFAULT_TRANSACTION_TIMEOUT_MS));
+    }
+    // The worker's copies of a record (dead letter, pending write) are larger than the record.
+    if (!kafka.containsKey("max.request.size") && !kafka.containsKey(StreamsConfig.producerPrefix("max.request.size"))) {
+      p.put(StreamsConfig.producerPrefix("max.request.size"), Integer.toString(2 * 1_048_576));
+    }
     return p;
+  }
+
+  /** Our transaction timeout under exactly-once, when none is configured. */
+  public static final long DEFAULT_TRANSACTION_TIMEOUT_MS = 60_000;
+
+  private boolean exactlyOnce() {
+    return StreamsConfig.EXACTLY_ONCE_V2.equals(kafka.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+  }
+
+  private String transactionTimeoutSetting() {
+    String prefixed = kafka.get(StreamsConfig.producerPrefix("transaction.timeout.ms"));
+    return prefixed != null ? prefixed : kafka.get("transaction.timeout.ms");
+  }
+
+  /**
+   * How long one flush may hold its stream thread: half of the smaller of
+   * {@code max.poll.interval.ms} and, under exactly-once, the producer's
+   * {@code transaction.timeout.ms} (the flush runs inside a transaction; past its timeout the
+   * producer is fenced and the tasks are closed dirty). The other half is the margin for the rest
+   * of the transaction. Retries, bisection and further batches stop at this deadline and leave the
+   * rest pending for the next flush.
+   */
+  public Duration flushDeadline() {
+    long limit = parseLong(Keys.MAX_POLL_INTERVAL.name(), kafka.get("max.poll.interval.ms"));
+    if (exactlyOnce()) {
+      String tx = transactionTimeoutSetting();
+      limit = Math.min(limit, tx == null ? DEFAULT_TRANSACTION_TIMEOUT_MS : parseLong("kafka.transaction.timeout.ms", tx));
+    }
+    return Duration.ofMillis(limit / 2);
   }
 
   /** Plain client properties (admin, producer, consumer) for the same cluster and security settings. */
@@ -385,30 +425,14 @@ public final class SyncConfig {
     }
     boolValue(Keys.TOPICS_CREATE);
     boolValue(Keys.COLLECTIONS_CREATE);
-    long maxPoll = parseLong(Keys.MAX_POLL_INTERVAL.name(), kafka.get("max.poll.interval.ms"));
-    long budget = worstCaseRetryBudget().toMillis();
-    if (budget >= maxPoll) {
-      throw new ConfigException(Keys.RETRY_MAX_ATTEMPTS.name(), "the worst-case retry budget of one flush ("
-          + budget + " ms: attempts x " + Keys.WEAVIATE_TIMEOUT.name() + " + backoffs) must stay below "
-          + Keys.MAX_POLL_INTERVAL.name() + " (" + maxPoll + " ms)");
+    long deadline = flushDeadline().toMillis();
+    long call = weaviateTimeoutSeconds() * 1000L;
+    if (call + retryMaxBackoff().toMillis() >= deadline) {
+      throw new ConfigException(Keys.WEAVIATE_TIMEOUT.name(), "one Weaviate call (" + call + " ms) plus "
+          + Keys.RETRY_MAX_BACKOFF.name() + " (" + retryMaxBackoff().toMillis() + " ms) must fit in the flush deadline ("
+          + deadline + " ms: half of the smaller of " + Keys.MAX_POLL_INTERVAL.name()
+          + (exactlyOnce() ? " and kafka.transaction.timeout.ms" : "") + "); lower them or raise those");
     }
-  }
-
-  /**
-   * Upper bound of the time one flush can block a stream thread: every attempt may take the full
-   * call timeout, and every backoff its maximum with jitter. A flush splits into an upsert and a
-   * delete call per batch, each with its own budget; both count.
-   */
-  public Duration worstCaseRetryBudget() {
-    long attempts = retryMaxAttempts();
-    long perCall = weaviateTimeoutSeconds() * 1000L;
-    long backoff = 0;
-    double next = retryInitialBackoff().toMillis();
-    for (int i = 1; i < attempts; i++) {
-      backoff += (long) Math.min(next * (1 + retryJitter()), retryMaxBackoff().toMillis() * (1 + retryJitter()));
-      next *= 2;
-    }
-    return Duration.ofMillis(2 * (attempts * perCall + backoff));
   }
 
   private void port(ConfigKey key) {

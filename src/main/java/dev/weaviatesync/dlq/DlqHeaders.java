@@ -69,6 +69,68 @@ public final class DlqHeaders {
     return (key.startsWith("__streams.errors.") || key.startsWith("weaviate-sync.")) && !key.equals(REPLAY_COUNT);
   }
 
+  /**
+   * What one record adds to a produce request beyond its key, value and headers: the record batch
+   * header (61 bytes) and the record's own varints (length, attributes, timestamp and offset
+   * deltas, key and value lengths, header count: at most 36 bytes), rounded up.
+   */
+  static final int FRAMING_ALLOWANCE = 128;
+
+  /**
+   * Makes a dead-letter record fit {@code maxBytes} (the smaller of the producer's
+   * {@code max.request.size} and the dead-letter topic's {@code max.message.bytes}). A DLQ copy is
+   * the source record plus our headers, and a stack trace can be kilobytes, so a record that was
+   * legal on its input topic can be too large for its copy. Our headers are shortened (stack trace
+   * first, then the message), then the optional ones dropped (stack trace, attempts, event type,
+   * collection, failed-at, message); key, value and the source's own headers are never altered.
+   *
+   * @return headers with which the record fits, or empty when even the bare record does not
+   */
+  public static java.util.Optional<Headers> fit(byte[] key, byte[] value, Headers headers, int maxBytes) {
+    long size = size(key, value, headers);
+    if (size <= maxBytes) {
+      return java.util.Optional.of(headers);
+    }
+    var h = new RecordHeaders();
+    headers.forEach(x -> h.add(x.key(), x.value()));
+    for (String name : new String[] {STACKTRACE, MESSAGE}) {
+      var current = h.lastHeader(name);
+      if (current == null) {
+        continue;
+      }
+      long excess = size - maxBytes;
+      String note = " ... [shortened: record size limit]";
+      String text = new String(current.value(), StandardCharsets.UTF_8);
+      int keep = (int) Math.max(0, text.length() - excess - note.length());
+      String shortened = keep == 0 ? "[omitted: record size limit]" : text.substring(0, keep) + note;
+      h.remove(name);
+      put(h, name, shortened);
+      size = size(key, value, h);
+      if (size <= maxBytes) {
+        return java.util.Optional.of(h);
+      }
+    }
+    // Still too large: drop what a reader can do without, keeping what replay and the filters need
+    // (exception, source topic/partition/offset, category).
+    for (String name : new String[] {STACKTRACE, ATTEMPTS, EVENT_TYPE, COLLECTION, FAILED_AT, MESSAGE}) {
+      h.remove(name);
+      if (size(key, value, h) <= maxBytes) {
+        return java.util.Optional.of(h);
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
+  /** The bytes a record takes in a produce request, with {@link #FRAMING_ALLOWANCE} for the rest. */
+  public static long size(byte[] key, byte[] value, Headers headers) {
+    long n = FRAMING_ALLOWANCE + (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
+    for (var h : headers) {
+      // two varints (key and value length) of at most 5 bytes each
+      n += 10 + h.key().getBytes(StandardCharsets.UTF_8).length + (h.value() == null ? 0 : h.value().length);
+    }
+    return n;
+  }
+
   /** A header's value as text, or null when absent. */
   public static String text(Headers headers, String key) {
     var h = headers.lastHeader(key);

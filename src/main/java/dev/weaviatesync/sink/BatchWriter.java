@@ -5,9 +5,11 @@ import dev.weaviatesync.stats.SyncStats;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,32 +17,59 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes batches through a {@link WeaviateSink} with one resilience4j retry policy: transient
  * errors are retried with capped exponential backoff and jitter, at most {@code retry.max.attempts}
- * times, so a flush never blocks a stream thread past {@code max.poll.interval.ms}
- * ({@link SyncConfig#worstCaseRetryBudget()} is checked at start-up).
+ * times, and never past the flush's {@link Deadline}: no attempt starts that could end after it.
  *
  * <p>Per-object results are checked one by one: rejected objects fail alone, the rest of the batch
- * is written. A batch-level transient error that outlasts the budget is reported as an outage, never
- * as a failure of its records.
+ * is written. A batch-level transient error that outlasts the budget is an outage when Weaviate is
+ * not healthy (the records are kept; processing pauses). When Weaviate is healthy, the batch itself
+ * is the suspect (a poison object that makes the server fail the whole request): it is bisected,
+ * halves with one attempt each, until the objects that fail alone are isolated; each of those gets
+ * the full budget once more and, failing still on a healthy server, is dead-lettered as
+ * {@code TRANSIENT_EXHAUSTED}. So one record cannot stop a collection, and nothing is dead-lettered
+ * because Weaviate was down.
  */
 public final class BatchWriter {
   private static final Logger log = LoggerFactory.getLogger(BatchWriter.class);
 
   private final WeaviateSink sink;
+  private final BooleanSupplier healthy;
+  private final Duration callTimeout;
   private final Retry retry;
+  private final Retry once;
   private final SyncStats stats;
 
+  /** For tests: health is the sink's own readiness check, asked synchronously. */
   public BatchWriter(WeaviateSink sink, SyncConfig config, SyncStats stats) {
+    this(sink, sink::isReady, config, stats);
+  }
+
+  /**
+   * @param healthy whether Weaviate answers (REST and gRPC); asked after a batch failed for good, to
+   *     tell an outage from a poison batch. Must not block ({@link SinkAvailability#healthy()}).
+   */
+  public BatchWriter(WeaviateSink sink, BooleanSupplier healthy, SyncConfig config, SyncStats stats) {
     this.sink = sink;
+    this.healthy = healthy;
     this.stats = stats;
-    RetryConfig rc = RetryConfig.<Attempt>custom()
-        .maxAttempts(config.retryMaxAttempts())
+    this.callTimeout = Duration.ofSeconds(config.weaviateTimeoutSeconds());
+    this.retry = Retry.of("weaviate", retryConfig(config, config.retryMaxAttempts()));
+    this.once = Retry.of("weaviate-bisect", retryConfig(config, 1));
+    listen(retry);
+  }
+
+  private static RetryConfig retryConfig(SyncConfig config, int attempts) {
+    return RetryConfig.<Attempt<?>>custom()
+        .maxAttempts(attempts)
         .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(
             config.retryInitialBackoff(), 2.0, config.retryJitter(), config.retryMaxBackoff()))
-        .retryOnException(t -> ErrorClassifier.classify(t) == ErrorClass.TRANSIENT)
+        .retryOnException(t -> !(t instanceof DeadlineReachedException)
+            && ErrorClassifier.classify(t) == ErrorClass.TRANSIENT)
         .retryOnResult(a -> a.hasTransientFailures())
         .failAfterMaxAttempts(false)
         .build();
-    this.retry = Retry.of("weaviate", rc);
+  }
+
+  private void listen(Retry retry) {
     retry.getEventPublisher()
         .onError(e -> stats.countWeaviateError(status(e.getLastThrowable())))
         .onRetry(e -> {
@@ -63,26 +92,40 @@ public final class BatchWriter {
     return t == null ? "unknown" : t.getClass().getSimpleName();
   }
 
-  /** Upserts and deletes one batch of distinct ids in {@code collection}. */
+  /** Upserts and deletes one batch of distinct ids in {@code collection}, with no time limit but the retry budget. */
   public WriteReport write(String collection, List<UpsertObject> upserts, List<String> deletes) {
+    return write(collection, upserts, deletes, new Deadline(Long.MAX_VALUE));
+  }
+
+  /**
+   * Upserts and deletes one batch of distinct ids in {@code collection}. Ids the report names
+   * neither written nor failed were not written: keep them pending. When the deadline came first,
+   * {@link WriteReport#outOfTime()} says so; when Weaviate is down, {@link WriteReport#outage()}.
+   */
+  public WriteReport write(String collection, List<UpsertObject> upserts, List<String> deletes, Deadline deadline) {
     var report = new WriteReport();
     if (!upserts.isEmpty()) {
-      report.merge(run(upserts, UpsertObject::id, batch -> sink.upsert(collection, batch), collection));
+      report.merge(run(upserts, UpsertObject::id, batch -> sink.upsert(collection, batch), collection, deadline, retry));
     }
-    if (!deletes.isEmpty() && report.outage() == null) {
-      report.merge(run(deletes, id -> id, batch -> sink.delete(collection, batch), collection));
+    if (!deletes.isEmpty() && report.outage() == null && !report.outOfTime()) {
+      report.merge(run(deletes, id -> id, batch -> sink.delete(collection, batch), collection, deadline, retry));
     }
     return report;
   }
 
   private <T> WriteReport run(List<T> items, Function<T, String> idOf, Function<List<T>, Map<String, String>> call,
-      String collection) {
+      String collection, Deadline deadline, Retry policy) {
     var report = new WriteReport();
     var attempt = new Attempt<>(items, idOf, call, collection, report);
     try {
-      Attempt<?> done = retry.executeSupplier(attempt::next);
+      Attempt<?> done = policy.executeSupplier(() -> {
+        if (!deadline.allows(callTimeout)) {
+          throw new DeadlineReachedException();
+        }
+        return attempt.next();
+      });
       if (done.hasTransientFailures()) {
-        if (!sink.isReady()) {
+        if (!healthy.getAsBoolean()) {
           // The objects failed because the server is going away (shutdown, lost node): an outage,
           // not a verdict on these records. Keep them for later.
           report.outage(new WeaviateRejectedException("Weaviate is not ready; last object error: "
@@ -92,9 +135,31 @@ public final class BatchWriter {
           done.remainingToDlq();
         }
       }
+    } catch (DeadlineReachedException e) {
+      // Out of time: what is not written yet stays pending for the next flush. If Weaviate does not
+      // answer either (it hangs), that is an outage: pause instead of spending every flush waiting.
+      if (healthy.getAsBoolean()) {
+        report.markOutOfTime();
+      } else {
+        report.outage(new WeaviateRejectedException("Weaviate did not answer before the flush deadline"));
+      }
     } catch (RuntimeException e) {
       switch (ErrorClassifier.classify(e)) {
-        case TRANSIENT -> report.outage(e);
+        case TRANSIENT -> {
+          if (!healthy.getAsBoolean()) {
+            report.outage(e);
+          } else if (attempt.remaining.size() > 1) {
+            // Weaviate answers, yet keeps failing this request: suspect an object in it.
+            log.warn("Batch of {} kept failing on a healthy Weaviate ({}); bisecting it to find the object at fault",
+                attempt.remaining.size(), e.toString());
+            bisect(List.copyOf(attempt.remaining), idOf, call, collection, deadline, report, once);
+          } else if (policy == once) {
+            // Isolated: it gets the full budget once more before it is judged.
+            report.merge(run(List.copyOf(attempt.remaining), idOf, call, collection, deadline, retry));
+          } else {
+            attempt.failRemaining(Failure.TRANSIENT_EXHAUSTED, e);
+          }
+        }
         case FATAL -> throw new FatalSinkException("Weaviate refused the worker's credentials or permissions: "
             + e.getMessage(), e);
         case SPLIT, PERMANENT -> {
@@ -104,18 +169,31 @@ public final class BatchWriter {
             attempt.failRemaining(Failure.PERMANENT, e);
           } else {
             log.info("Batch of {} refused by Weaviate ({}); splitting it", attempt.remaining.size(), e.toString());
-            List<T> rest = List.copyOf(attempt.remaining);
-            int half = rest.size() / 2;
-            report.merge(run(rest.subList(0, half), idOf, call, collection));
-            if (report.outage() == null) {
-              report.merge(run(rest.subList(half, rest.size()), idOf, call, collection));
-            }
+            bisect(List.copyOf(attempt.remaining), idOf, call, collection, deadline, report, policy);
           }
         }
       }
     }
     report.addRetries(Math.max(0, attempt.attempts - 1));
     return report;
+  }
+
+  private <T> void bisect(List<T> rest, Function<T, String> idOf, Function<List<T>, Map<String, String>> call,
+      String collection, Deadline deadline, WriteReport report, Retry policy) {
+    int half = rest.size() / 2;
+    report.merge(run(rest.subList(0, half), idOf, call, collection, deadline, policy));
+    if (report.outage() == null && !report.outOfTime()) {
+      report.merge(run(rest.subList(half, rest.size()), idOf, call, collection, deadline, policy));
+    }
+  }
+
+  /** No attempt may start that could end after the flush's deadline. */
+  private static final class DeadlineReachedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    DeadlineReachedException() {
+      super("flush deadline reached", null, false, false);
+    }
   }
 
   /** The state of one retried call: each attempt sends only what is still to be written. */

@@ -8,6 +8,8 @@ public enum Failure {
   REJECTED,
   /** The whole batch failed with an error that retrying cannot fix (400, 422, ...). */
   PERMANENT,
-  /** A transient per-object error that outlasted the retry budget. */
-  TRANSIENT_EXHAUSTED
+  /** A transient error that outlasted the retry budget on a healthy Weaviate (an object, or a batch it poisons). */
+  TRANSIENT_EXHAUSTED,
+  /** A valid record larger than the worker can keep pending (its changelog copy would exceed the limit). */
+  TOO_LARGE
 }

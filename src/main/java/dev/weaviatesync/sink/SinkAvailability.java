@@ -10,29 +10,42 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Whether Weaviate is reachable, for the whole process. When a flush spends its retry budget on a
- * transient batch error, the sink is marked down: processors keep their pending writes instead of
- * sending them to the dead-letter topic, the {@code onDown} hook pauses Kafka Streams, and a probe
- * checks Weaviate every {@code probeInterval} until it answers, then {@code onUp} resumes.
+ * Whether Weaviate is reachable, for the whole process, kept current in the background.
+ *
+ * <p>A probe (REST readiness and a gRPC call: the path that writes) runs every
+ * {@code probeInterval} on its own thread. Nothing that must answer quickly waits on Weaviate:
+ * the health endpoints and the flush's verdict read {@link #healthy()}, which is the last probe's
+ * result as long as that probe is recent; a probe stuck on a Weaviate that hangs makes it stale,
+ * and stale means unhealthy.
+ *
+ * <p>When a flush spends its retry budget on a transient batch error while Weaviate is not
+ * healthy, the sink is {@linkplain #markDown marked down}: processors keep their pending writes,
+ * the {@code onDown} hook pauses Kafka Streams, and the first healthy probe runs {@code onUp}.
  */
 public final class SinkAvailability implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SinkAvailability.class);
 
   private final BooleanSupplier probe;
   private final Duration probeInterval;
+  private final long staleAfterNanos;
   private final AtomicBoolean down = new AtomicBoolean();
   private final ScheduledExecutorService scheduler;
+  private volatile boolean lastProbeOk;
+  private volatile long lastProbeAt = System.nanoTime();
   private volatile Runnable onDown = () -> {};
   private volatile Runnable onUp = () -> {};
 
+  /** Starts probing at once (the first result is there after one probe). */
   public SinkAvailability(BooleanSupplier probe, Duration probeInterval) {
     this.probe = probe;
     this.probeInterval = probeInterval;
+    this.staleAfterNanos = Math.max(3 * probeInterval.toNanos(), Duration.ofSeconds(5).toNanos());
     this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "weaviate-sync-availability-probe");
       t.setDaemon(true);
       return t;
     });
+    scheduler.scheduleWithFixedDelay(this::probeOnce, 0, probeInterval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Hooks run when Weaviate goes down and comes back (for example KafkaStreams pause/resume). */
@@ -41,36 +54,43 @@ public final class SinkAvailability implements AutoCloseable {
     this.onUp = onUp;
   }
 
+  /** True while processing is paused for an outage. */
   public boolean isDown() {
     return down.get();
   }
 
-  /** Called by a flush whose retry budget ran out on a transient error. */
+  /** The last probe succeeded and is recent. Never blocks. */
+  public boolean healthy() {
+    return lastProbeOk && System.nanoTime() - lastProbeAt < staleAfterNanos;
+  }
+
+  /** Called by a flush whose retry budget ran out on a transient error while Weaviate was not healthy. */
   public void markDown(Throwable cause) {
     if (down.compareAndSet(false, true)) {
+      lastProbeOk = false;
       log.warn("Weaviate unavailable after the retry budget ({}); pausing processing and probing every {} ms. "
           + "Pending writes are kept, nothing goes to the dead-letter topic for this.", cause.toString(),
           probeInterval.toMillis());
       runHook(onDown);
-      scheduleProbe();
     }
   }
 
-  private void scheduleProbe() {
-    if (scheduler.isShutdown()) {
-      return;
+  /** Runs one probe now, on the caller's thread (tests; the scheduler does it in production). */
+  void probeOnce() {
+    boolean ok;
+    try {
+      ok = probe.getAsBoolean();
+    } catch (RuntimeException e) {
+      ok = false;
     }
-    scheduler.schedule(() -> {
-      if (probe.getAsBoolean()) {
-        if (down.compareAndSet(true, false)) {
-          log.info("Weaviate answers again; resuming processing");
-          runHook(onUp);
-        }
-      } else {
-        log.debug("Weaviate still unavailable");
-        scheduleProbe();
-      }
-    }, probeInterval.toMillis(), TimeUnit.MILLISECONDS);
+    lastProbeOk = ok;
+    lastProbeAt = System.nanoTime();
+    if (ok && down.compareAndSet(true, false)) {
+      log.info("Weaviate answers again; resuming processing");
+      runHook(onUp);
+    } else if (!ok && down.get()) {
+      log.debug("Weaviate still unavailable");
+    }
   }
 
   private static void runHook(Runnable hook) {

@@ -26,11 +26,20 @@ import org.slf4j.LoggerFactory;
 public final class WeaviateClientSink implements WeaviateSink {
   private static final Logger log = LoggerFactory.getLogger(WeaviateClientSink.class);
 
+  /** A well-formed id no object has: a gRPC read of it answers "not found" fast. */
+  private static final String PROBE_ID = "00000000-0000-4000-8000-000000000000";
+
   private final WeaviateClient client;
+  private final String probeCollection;
   private final Map<String, CollectionHandle<Map<String, Object>>> handles = new ConcurrentHashMap<>();
 
-  public WeaviateClientSink(WeaviateClient client) {
+  /**
+   * @param probeCollection a collection the readiness probe reads over gRPC (the path writes take),
+   *     or null to probe REST only
+   */
+  public WeaviateClientSink(WeaviateClient client, String probeCollection) {
     this.client = client;
+    this.probeCollection = probeCollection;
   }
 
   /**
@@ -89,10 +98,20 @@ public final class WeaviateClientSink implements WeaviateSink {
     return errors;
   }
 
+  /**
+   * REST readiness, then a gRPC read: writes go over gRPC, and a gRPC port that is down while REST
+   * answers is an outage, not a reason to dead-letter anything.
+   */
   @Override
   public boolean isReady() {
     try {
-      return client.isReady();
+      if (!client.isReady()) {
+        return false;
+      }
+      if (probeCollection != null) {
+        handle(probeCollection).query.fetchObjectById(PROBE_ID);
+      }
+      return true;
     } catch (IOException | RuntimeException e) {
       log.debug("Weaviate readiness check failed: {}", e.toString());
       return false;

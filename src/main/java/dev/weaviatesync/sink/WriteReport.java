@@ -17,6 +17,7 @@ public final class WriteReport {
   private final Set<String> written = new LinkedHashSet<>();
   private final Map<String, FailedWrite> failed = new LinkedHashMap<>();
   private Throwable outage;
+  private boolean outOfTime;
   private int retries;
 
   public Set<String> written() {
@@ -30,6 +31,15 @@ public final class WriteReport {
   /** Non-null when Weaviate was unreachable: stop flushing, pause, keep what is pending. */
   public Throwable outage() {
     return outage;
+  }
+
+  /** True when the flush's deadline came before everything was written: keep the rest pending, go on later. */
+  public boolean outOfTime() {
+    return outOfTime;
+  }
+
+  void markOutOfTime() {
+    outOfTime = true;
   }
 
   public int retries() {
@@ -56,6 +66,7 @@ public final class WriteReport {
     written.addAll(other.written);
     failed.putAll(other.failed);
     retries += other.retries;
+    outOfTime |= other.outOfTime;
     if (outage == null) {
       outage = other.outage;
     }

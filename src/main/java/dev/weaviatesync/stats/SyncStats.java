@@ -23,6 +23,7 @@ public final class SyncStats {
   private final LongAdder deduped = new LongAdder();
   private final LongAdder stale = new LongAdder();
   private final LongAdder repeated = new LongAdder();
+  private final LongAdder unsendable = new LongAdder();
   private final LongAdder flushes = new LongAdder();
   private final Map<String, LongAdder> eventsInByType = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> dlq = new ConcurrentHashMap<>();
@@ -44,6 +45,8 @@ public final class SyncStats {
     counter("weaviate.sync.repeated", "Repeats of the version already pending or written for their id (no-ops)",
         repeated);
     counter("weaviate.sync.flushes", "Batches flushed", flushes);
+    counter("weaviate.sync.dlq.unsendable", "Records too large even for the dead-letter topic (logged at ERROR "
+        + "with their topic, partition and offset)", unsendable);
     this.batchSize = DistributionSummary.builder("weaviate.sync.batch.size").description("Objects per flushed batch")
         .publishPercentileHistogram().register(registry);
     this.flushLatency = Timer.builder("weaviate.sync.flush.latency").description("Time to flush one batch, retries included")
@@ -99,6 +102,15 @@ public final class SyncStats {
     flushes.increment();
     batchSize.record(objects);
     flushLatency.record(took);
+  }
+
+  /** A record that could not even be dead-lettered (larger than the dead-letter topic accepts). */
+  public void countUnsendable() {
+    unsendable.increment();
+  }
+
+  public long unsendable() {
+    return unsendable.sum();
   }
 
   public void countDlq(String category) {
@@ -167,7 +179,7 @@ public final class SyncStats {
   /** One line for the periodic INFO summary. */
   public String summary() {
     return "events in=" + eventsIn() + " written=" + written() + " deleted=" + deleted() + " deduped=" + deduped()
-        + " stale dropped=" + stale() + " repeated=" + repeated() + " dlq=" + dlqTotal() + dlqByCategory() + " retries=" + retriesTotal()
+        + " stale dropped=" + stale() + " repeated=" + repeated() + " dlq=" + dlqTotal() + dlqByCategory() + (unsendable() > 0 ? " unsendable=" + unsendable() : "") + " retries=" + retriesTotal()
         + retriesByCause() + " flushes=" + flushes();
   }
 }

@@ -7,6 +7,7 @@ import dev.weaviatesync.event.ChangeEvent;
 import dev.weaviatesync.event.EventParser;
 import dev.weaviatesync.event.InvalidEventException;
 import dev.weaviatesync.event.Op;
+import dev.weaviatesync.sink.Deadline;
 import dev.weaviatesync.sink.Failure;
 import dev.weaviatesync.sink.UpsertObject;
 import dev.weaviatesync.sink.WriteReport;
@@ -18,7 +19,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -116,16 +119,32 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
       }
       case ACCEPT -> { }
     }
+    // An event without a version inherits the highest version known for its id, so that a tombstone
+    // sticks against everything it followed (a late replay of an older upsert stays stale).
+    Long version = event.version() != null ? event.version() : highestKnown(existing, written);
+    var write = new PendingWrite(event.op(), version, source.topic(), source.partition(), source.offset(),
+        record.timestamp(), record.key(), record.value(), record.headers());
+    byte[] encoded = write.encode();
+    // The changelog copy of a pending write is the record plus its own framing: a record that was
+    // legal on its input topic can be too large for it, and a refused changelog send would kill
+    // the stream thread on this record again after every restart.
+    long changelogBytes = DlqHeaders.size(id.getBytes(StandardCharsets.UTF_8), encoded, new RecordHeaders());
+    if (changelogBytes > runtime.maxChangelogRecordBytes()) {
+      remember(id, write, true, System.currentTimeMillis());
+      if (existing != null) {
+        removePending(id);
+      }
+      deadLetter(write, Failure.TOO_LARGE, new RecordTooLargeException("the record is " + changelogBytes
+          + " bytes as a pending write, more than the " + runtime.maxChangelogRecordBytes() + " bytes the worker's "
+          + "changelog accepts (max.message.bytes of its changelog topics, kafka.producer.max.request.size)"), 0);
+      return;
+    }
     if (existing != null) {
       runtime.stats().countDeduped();
     } else {
       pendingCount++;
     }
-    // An event without a version inherits the highest version known for its id, so that a tombstone
-    // sticks against everything it followed (a late replay of an older upsert stays stale).
-    Long version = event.version() != null ? event.version() : highestKnown(existing, written);
-    pending.put(id, new PendingWrite(event.op(), version, source.topic(), source.partition(), source.offset(),
-        record.timestamp(), record.key(), record.value(), record.headers()).encode());
+    pending.put(id, encoded);
     if (pendingCount >= config.flushMaxRecords()) {
       flush();
     }
@@ -177,16 +196,19 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         all.add(KeyValue.pair(kv.key, PendingWrite.decode(kv.value)));
       }
     }
+    // One deadline for the whole flush, however many batches and retries it takes: the stream
+    // thread must get back to Kafka before the transaction times out (see SyncConfig#flushDeadline).
+    Deadline deadline = Deadline.after(config.flushDeadline());
     int max = config.flushMaxRecords();
     for (int from = 0; from < all.size(); from += max) {
-      if (!writeBatch(all.subList(from, Math.min(all.size(), from + max)))) {
+      if (!writeBatch(all.subList(from, Math.min(all.size(), from + max)), deadline)) {
         return;
       }
     }
   }
 
-  /** Writes one batch of distinct ids; false when Weaviate turned out to be unavailable. */
-  private boolean writeBatch(List<KeyValue<String, PendingWrite>> batch) {
+  /** Writes one batch of distinct ids; false when Weaviate is unavailable or the deadline came. */
+  private boolean writeBatch(List<KeyValue<String, PendingWrite>> batch, Deadline deadline) {
     long started = System.nanoTime();
     Map<String, PendingWrite> byId = new LinkedHashMap<>();
     var upserts = new ArrayList<UpsertObject>();
@@ -208,7 +230,7 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         deadLetter(w, Failure.INVALID_EVENT, e, 0);
       }
     }
-    WriteReport report = runtime.writer().write(type.collection(), upserts, deletes);
+    WriteReport report = runtime.writer().write(type.collection(), upserts, deletes, deadline);
     long now = System.currentTimeMillis();
     int upserted = 0;
     int deleted = 0;
@@ -237,6 +259,11 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         (System.nanoTime() - started) / 1_000_000);
     if (report.outage() != null) {
       runtime.availability().markDown(report.outage());
+      return false;
+    }
+    if (report.outOfTime()) {
+      log.info("{} task {}: flush deadline ({}) reached; {} writes stay pending for the next flush", type.name(),
+          context.taskId(), config.flushDeadline(), pendingCount);
       return false;
     }
     return true;
@@ -284,9 +311,21 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
   private void deadLetter(byte[] key, byte[] value, Headers headers, long timestamp, DlqHeaders.Source source,
       Failure category, Throwable error, int attempts) {
-    Headers h = DlqHeaders.build(headers, source, category, error, attempts, type.collection(), type.name(),
+    Headers built = DlqHeaders.build(headers, source, category, error, attempts, type.collection(), type.name(),
         Instant.now());
-    context.forward(new Record<>(key, value, timestamp, h), SyncTopology.dlqSinkName(type));
+    var fitting = DlqHeaders.fit(key, value, built, runtime.maxDlqRecordBytes());
+    if (fitting.isEmpty()) {
+      // Even the bare record exceeds what the dead-letter topic takes. Sending it would fail the
+      // stream thread on this record after every restart (a crash loop stopping every type), so it
+      // is left where it is, on its input topic, and said so loudly.
+      runtime.stats().countUnsendable();
+      log.error("{} record {}-{}@{} ({} bytes) cannot be dead-lettered: larger than the {} bytes the dead-letter "
+          + "topic accepts; it stays on its input topic at that offset. Reason it failed: {} {}", type.name(),
+          source.topic(), source.partition(), source.offset(), DlqHeaders.size(key, value, headers),
+          runtime.maxDlqRecordBytes(), category, error.getMessage());
+      return;
+    }
+    context.forward(new Record<>(key, value, timestamp, fitting.get()), SyncTopology.dlqSinkName(type));
     runtime.stats().countDlq(category.name());
     log.warn("{} record {}-{}@{} (key {}) sent to the dead-letter topic: {} {}", type.name(), source.topic(),
         source.partition(), source.offset(), key == null ? "null" : abbreviate(new String(key, StandardCharsets.UTF_8)),

@@ -9,6 +9,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
+import java.util.Map;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -23,8 +24,31 @@ import org.apache.kafka.streams.state.Stores;
 public final class SyncTopology {
   private SyncTopology() {}
 
-  /** What the processors need at run time; shared by every task of the process. */
-  public record Runtime(BatchWriter writer, SinkAvailability availability, SyncStats stats) {}
+  /**
+   * What the processors need at run time; shared by every task of the process.
+   *
+   * @param maxDlqRecordBytes the largest record the worker may produce to the dead-letter topic (the
+   *     smaller of the producer's {@code max.request.size} and the topic's {@code max.message.bytes},
+   *     found at start-up)
+   * @param maxChangelogRecordBytes the same for the changelogs of the pending stores
+   */
+  public record Runtime(BatchWriter writer, SinkAvailability availability, SyncStats stats, int maxDlqRecordBytes,
+      int maxChangelogRecordBytes) {
+    /** Kafka's default limits (1 MiB). */
+    public static final int DEFAULT_MAX_RECORD_BYTES = 1_048_576;
+
+    public Runtime(BatchWriter writer, SinkAvailability availability, SyncStats stats) {
+      this(writer, availability, stats, DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_RECORD_BYTES);
+    }
+  }
+
+  /**
+   * {@code max.message.bytes} of the topics the worker creates for itself (dead-letter topic,
+   * changelogs), and its producer's {@code max.request.size} unless configured: twice Kafka's
+   * default, so that the copy of any record an input topic with the default limit accepted (the
+   * record plus dead-letter headers, or plus a pending write's framing) fits.
+   */
+  public static final int OWN_TOPIC_MAX_MESSAGE_BYTES = 2 * 1_048_576;
 
   public static String sourceName(EntityType t) {
     return "source." + t.name();
@@ -52,7 +76,9 @@ public final class SyncTopology {
       topology.addSource(sourceName(type), new ByteArrayDeserializer(), new ByteArrayDeserializer(), type.topic());
       topology.addProcessor(processorName(type), () -> new SyncProcessor(config, type, runtime), sourceName(type));
       topology.addStateStore(Stores.keyValueStoreBuilder(
-          Stores.persistentKeyValueStore(pendingStore(type)), Serdes.String(), Serdes.ByteArray()), processorName(type));
+          Stores.persistentKeyValueStore(pendingStore(type)), Serdes.String(), Serdes.ByteArray())
+          .withLoggingEnabled(Map.of("max.message.bytes", Integer.toString(OWN_TOPIC_MAX_MESSAGE_BYTES))),
+          processorName(type));
       topology.addStateStore(Stores.keyValueStoreBuilder(
           Stores.persistentKeyValueStore(versionsStore(type)), Serdes.String(), Serdes.ByteArray()), processorName(type));
       topology.addSink(dlqSinkName(type), config.dlqTopic(), new ByteArraySerializer(), new ByteArraySerializer(),

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -77,12 +78,13 @@ public final class Worker implements AutoCloseable {
 
   private void doStart() throws Exception {
     log.info("Starting weaviate-sync with {}", config.describe());
-    ensureTopics();
+    int[] limits = ensureTopics();
     client = WeaviateClientSink.connect(config);
     CollectionManager.ensureCollections(client, config);
-    sink = new WeaviateClientSink(client);
+    sink = new WeaviateClientSink(client, config.types().get(0).collection());
     availability = new SinkAvailability(sink::isReady, config.outageProbeInterval());
-    var runtime = new SyncTopology.Runtime(new BatchWriter(sink, config, stats), availability, stats);
+    var runtime = new SyncTopology.Runtime(new BatchWriter(sink, availability::healthy, config, stats), availability,
+        stats, limits[0], limits[1]);
     streams = new KafkaStreams(SyncTopology.build(config, runtime), config.streamsProperties());
     availability.onTransitions(streams::pause, streams::resume);
     streams.setUncaughtExceptionHandler(e -> {
@@ -134,8 +136,10 @@ public final class Worker implements AutoCloseable {
     if (closed || s != KafkaStreams.State.RUNNING) {
       return new AdminServer.Check(false, closed ? "shutting down" : "Kafka Streams is " + s);
     }
-    if (availability.isDown() || !sink.isReady()) {
-      return new AdminServer.Check(false, "Weaviate does not answer");
+    // From the background probe's state: never waits on Weaviate (a frozen Weaviate must not
+    // starve the admin threads, and with them the liveness probe).
+    if (availability.isDown() || !availability.healthy()) {
+      return new AdminServer.Check(false, "Weaviate does not answer (REST readiness and gRPC, probed in the background)");
     }
     return new AdminServer.Check(true, "Kafka Streams RUNNING, Weaviate ready");
   }
@@ -145,7 +149,12 @@ public final class Worker implements AutoCloseable {
     return admin == null ? -1 : admin.port();
   }
 
-  private void ensureTopics() throws InterruptedException, ExecutionException, TimeoutException {
+  /**
+   * Makes sure the input and dead-letter topics exist and accept writes.
+   *
+   * @return the largest record the worker may produce to the dead-letter topic, and to its changelogs
+   */
+  private int[] ensureTopics() throws InterruptedException, ExecutionException, TimeoutException {
     Set<String> needed = new LinkedHashSet<>();
     config.types().stream().map(EntityType::topic).forEach(needed::add);
     needed.add(config.dlqTopic());
@@ -157,7 +166,12 @@ public final class Worker implements AutoCloseable {
       }
       var topics = new ArrayList<NewTopic>();
       for (String t : missing) {
-        topics.add(new NewTopic(t, config.topicsPartitions(), config.topicsReplicationFactor()));
+        var topic = new NewTopic(t, config.topicsPartitions(), config.topicsReplicationFactor());
+        if (t.equals(config.dlqTopic())) {
+          // Room for any record an input topic with Kafka's default limit took, plus our headers.
+          topic.configs(Map.of("max.message.bytes", Integer.toString(SyncTopology.OWN_TOPIC_MAX_MESSAGE_BYTES)));
+        }
+        topics.add(topic);
       }
       // Also waits for topics that exist: one created a moment ago by someone else is not writable yet.
       var created = Topics.createAndAwait(admin, topics, Duration.ofSeconds(60));
@@ -165,9 +179,43 @@ public final class Worker implements AutoCloseable {
       if (!created.isEmpty()) {
         log.info("Created topics {} with {} partitions", created, config.topicsPartitions());
       }
+      return new int[] {maxRecordBytes(admin, List.of(config.dlqTopic()), Integer.MAX_VALUE),
+          maxRecordBytes(admin, changelogs(), SyncTopology.OWN_TOPIC_MAX_MESSAGE_BYTES)};
     } catch (TimeoutException e) {
       throw new TimeoutException("Kafka at " + config.bootstrapServers() + " did not answer in time: " + e.getMessage());
     }
+  }
+
+  private List<String> changelogs() {
+    return config.types().stream()
+        .map(t -> config.applicationId() + "-" + SyncTopology.pendingStore(t) + "-changelog").toList();
+  }
+
+  /**
+   * The smaller of the Kafka Streams producer's {@code max.request.size} and the
+   * {@code max.message.bytes} of those {@code topics} that exist ({@code ifNew} for topics Kafka
+   * Streams will create itself).
+   */
+  private int maxRecordBytes(Admin admin, List<String> topics, int ifNew)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    var props = config.streamsProperties();
+    String request = props.getProperty("producer.max.request.size", props.getProperty("max.request.size", "1048576"));
+    long limit = Long.parseLong(request.trim());
+    Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+    if (!existing.containsAll(topics)) {
+      limit = Math.min(limit, ifNew);
+    }
+    var resources = topics.stream().filter(existing::contains)
+        .map(t -> new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t))
+        .toList();
+    for (var c : admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS).values()) {
+      var entry = c.get("max.message.bytes");
+      if (entry != null && entry.value() != null) {
+        limit = Math.min(limit, Long.parseLong(entry.value()));
+      }
+    }
+    log.info("Largest record for {}: {} bytes", topics, limit);
+    return (int) Math.min(Integer.MAX_VALUE, limit);
   }
 
   public SyncStats stats() {

@@ -42,11 +42,22 @@ class SyncConfigTest {
   }
 
   @Test
-  void shouldRefuseARetryBudgetThatOutlastsMaxPollInterval() {
-    assertThatThrownBy(() -> SyncConfig.of(Map.of("retry.max.attempts", "50", "kafka.max.poll.interval.ms", "300000")))
-        .hasMessageStartingWith("retry.max.attempts: the worst-case retry budget");
-    var ok = SyncConfig.defaults();
-    assertThat(ok.worstCaseRetryBudget().toMillis()).isLessThan(300_000);
+  void shouldBoundAFlushByTheTransactionTimeoutAndMaxPollInterval() {
+    // Hole 4: Kafka Streams' exactly-once default transaction timeout (10 s) was shorter than one
+    // flush could take; a flush now runs under half of the smaller limit, checked at start-up.
+    var defaults = SyncConfig.defaults();
+    assertThat(defaults.streamsProperties()).containsEntry("producer.transaction.timeout.ms", "60000");
+    assertThat(defaults.flushDeadline()).isEqualTo(java.time.Duration.ofSeconds(30));
+    var alo = SyncConfig.of(Map.of("kafka.processing.guarantee", "at_least_once"));
+    assertThat(alo.flushDeadline()).isEqualTo(java.time.Duration.ofSeconds(150));
+    assertThat(alo.streamsProperties()).doesNotContainKey("producer.transaction.timeout.ms");
+    assertThatThrownBy(() -> SyncConfig.of(Map.of("kafka.transaction.timeout.ms", "10000")))
+        .hasMessageStartingWith("weaviate.timeout.seconds: one Weaviate call (10000 ms) plus retry.max.backoff.ms")
+        .hasMessageContaining("flush deadline (5000 ms");
+    assertThatThrownBy(() -> SyncConfig.of(Map.of("weaviate.timeout.seconds", "40")))
+        .hasMessageStartingWith("weaviate.timeout.seconds:");
+    assertThat(SyncConfig.of(Map.of("kafka.producer.transaction.timeout.ms", "120000")).flushDeadline())
+        .isEqualTo(java.time.Duration.ofSeconds(60));
   }
 
   @Test

@@ -41,6 +41,13 @@ class OperateIT {
     return r == null ? -1 : r.statusCode();
   }
 
+  /** Milliseconds one request took (whatever it answered). */
+  private static long timed(int port, String path) {
+    long t0 = System.nanoTime();
+    status(port, path);
+    return (System.nanoTime() - t0) / 1_000_000;
+  }
+
   private static double metric(String scrape, String name, String labels) {
     var m = Pattern.compile("(?m)^" + Pattern.quote(name) + (labels == null ? "" : "\\{[^}]*" + Pattern.quote(labels)
         + "[^}]*\\}") + "\\s+([0-9.eE+-]+)$").matcher(scrape);
@@ -88,6 +95,33 @@ class OperateIT {
         }
         await("ready again").atMost(Duration.ofSeconds(120)).until(() -> status(port, "/readyz") == 200);
 
+        // 2b. Hole 6: with Weaviate frozen (SIGSTOP) and readiness calls in flight, liveness and
+        // readiness still answer at once: both come from state the background probe keeps.
+        long slowestHealthz;
+        long slowestReadyz;
+        stack.freezeWeaviate();
+        try {
+          var inFlight = new java.util.ArrayList<java.util.concurrent.CompletableFuture<Long>>();
+          for (int i = 0; i < 3; i++) {
+            inFlight.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> timed(port, "/readyz")));
+          }
+          slowestHealthz = 0;
+          for (int i = 0; i < 5; i++) {
+            long t0 = System.nanoTime();
+            assertThat(status(port, "/healthz")).isEqualTo(200);
+            slowestHealthz = Math.max(slowestHealthz, (System.nanoTime() - t0) / 1_000_000);
+            Thread.sleep(200);
+          }
+          slowestReadyz = inFlight.stream().mapToLong(java.util.concurrent.CompletableFuture::join).max().orElseThrow();
+          // Kubernetes' default probe timeout is 1 s.
+          assertThat(slowestHealthz).as("slowest /healthz, ms").isLessThan(1000);
+          assertThat(slowestReadyz).as("slowest /readyz, ms").isLessThan(1000);
+          await("not ready while Weaviate hangs").atMost(Duration.ofSeconds(30)).until(() -> status(port, "/readyz") == 503);
+        } finally {
+          stack.thawWeaviate();
+        }
+        await("ready again after SIGCONT").atMost(Duration.ofSeconds(60)).until(() -> status(port, "/readyz") == 200);
+
         // 3. SIGTERM during a steady stream
         var stop = new AtomicBoolean();
         var producer = new Thread(() -> {
@@ -113,7 +147,9 @@ class OperateIT {
         assertThat(exit).as("exit code; log:%n%s", worker.output()).isZero();
         assertThat(took).isLessThan(30.0); // shutdown.grace.ms
         SyncWorkerIT.report(String.format("operate: metrics matched (1001 events in, %.0f written, 1 INVALID_EVENT); "
-            + "readyz 503 while Weaviate stopped, 200 after; SIGTERM mid-stream: exit %d after %.1f s", written, exit, took));
+            + "readyz 503 while Weaviate stopped, 200 after; Weaviate frozen (SIGSTOP) with 3 readiness calls in flight: "
+            + "slowest healthz %d ms, slowest readyz %d ms; SIGTERM mid-stream: exit %d after %.1f s", written,
+            slowestHealthz, slowestReadyz, exit, took));
       }
       events.subList(3000, events.size()).forEach(e -> s.send(e[0], e[1], e[2]));
       s.flush();

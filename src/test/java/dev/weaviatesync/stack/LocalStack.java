@@ -102,6 +102,24 @@ public final class LocalStack implements BeforeAllCallback {
     script("scripts/weaviate.sh", "start", weaviateDir.toString());
   }
 
+  /** SIGSTOP: Weaviate hangs (accepts connections, answers nothing) until {@link #thawWeaviate()}. */
+  public void freezeWeaviate() throws Exception {
+    signalWeaviate("STOP");
+  }
+
+  /** SIGCONT after {@link #freezeWeaviate()}. */
+  public void thawWeaviate() throws Exception {
+    signalWeaviate("CONT");
+  }
+
+  private void signalWeaviate(String signal) throws Exception {
+    String pid = Files.readString(weaviateDir.resolve("pid")).trim();
+    Process p = new ProcessBuilder("kill", "-" + signal, pid).inheritIO().start();
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("kill -" + signal + " " + pid + " failed");
+    }
+  }
+
   public static Path root() {
     return ROOT;
   }

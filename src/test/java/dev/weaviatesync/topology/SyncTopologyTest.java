@@ -37,11 +37,17 @@ class SyncTopologyTest {
 
   @BeforeEach
   void start() throws IOException {
+    start(SyncTopology.Runtime.DEFAULT_MAX_RECORD_BYTES, SyncTopology.Runtime.DEFAULT_MAX_RECORD_BYTES);
+  }
+
+  /** Starts the topology with the given record size limits of the dead-letter topic and the changelogs. */
+  void start(int dlqBytes, int changelogBytes) throws IOException {
     var config = SyncConfig.of(Map.of("flush.max.records", "100", "flush.interval.ms", "1000",
         "retry.max.attempts", "2", "retry.initial.backoff.ms", "1", "retry.max.backoff.ms", "2",
         "kafka.state.dir", Files.createTempDirectory("sync-topology-test").toString()));
     availability = new SinkAvailability(() -> sink.ready, Duration.ofMillis(50));
-    var runtime = new SyncTopology.Runtime(new BatchWriter(sink, config, stats), availability, stats);
+    var runtime = new SyncTopology.Runtime(new BatchWriter(sink, config, stats), availability, stats, dlqBytes,
+        changelogBytes);
     var props = config.streamsProperties();
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
     driver = new TopologyTestDriver(SyncTopology.build(config, runtime), props);
@@ -265,5 +271,134 @@ class SyncTopologyTest {
     assertThat(sink.objectWrites).isEqualTo(1);
     assertThat(stats.repeated()).isEqualTo(2);
     assertThat(stats.stale()).isZero();
+  }
+
+  @Test
+  void shouldDeadLetterAPoisonObjectThatFailsItsWholeBatchOnAHealthyWeaviate() {
+    // Hole 3: gRPC INTERNAL for the whole batch on a live server was treated as an outage, forever.
+    String poison = UUID.randomUUID().toString();
+    sink.poisonIds.add(poison);
+    var good = new java.util.ArrayList<String>();
+    for (int i = 0; i < 20; i++) {
+      String id = UUID.randomUUID().toString();
+      good.add(id);
+      send(id, Events.upsert("ItemChanged", id, 1L, Map.of("title", "fine " + i)));
+      if (i == 11) {
+        send(poison, Events.upsert("ItemChanged", poison, 1L, Map.of("title", "poison")));
+      }
+    }
+    tick();
+    assertThat(sink.collection("Item")).containsKeys(good.toArray(String[]::new)).doesNotContainKey(poison);
+    var r = dlq.readRecord();
+    assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(poison);
+    assertThat(DlqHeaders.text(r.headers(), DlqHeaders.CATEGORY)).isEqualTo("TRANSIENT_EXHAUSTED");
+    assertThat(DlqHeaders.text(r.headers(), DlqHeaders.MESSAGE)).contains("INTERNAL");
+    assertThat(dlq.isEmpty()).isTrue();
+    assertThat(availability.isDown()).isFalse();
+  }
+
+  @Test
+  void shouldKeepAFlushWithinItsDeadlineWhenWeaviateHangs() throws IOException {
+    // Hole 4: a flush looped over every batch and retry with no bound but the retry budget; under
+    // exactly-once the stream thread was fenced. Deadline here: min(max.poll 300 s, tx 4 s) / 2 = 2 s.
+    var slow = new InMemorySink();
+    slow.delayMs = 700;
+    slow.failWith = () -> new UncheckedIOException(new IOException("deadline exceeded"));
+    slow.ready = false;
+    var config = SyncConfig.of(Map.of("flush.max.records", "10", "flush.interval.ms", "1000",
+        "retry.max.attempts", "5", "retry.initial.backoff.ms", "1", "retry.max.backoff.ms", "2",
+        "weaviate.timeout.seconds", "1", "kafka.transaction.timeout.ms", "4000",
+        "kafka.state.dir", Files.createTempDirectory("sync-deadline-test").toString()));
+    assertThat(config.flushDeadline()).isEqualTo(Duration.ofSeconds(2));
+    var slowStats = new SyncStats();
+    try (var avail = new SinkAvailability(() -> slow.ready, Duration.ofMillis(50))) {
+      var runtime = new SyncTopology.Runtime(new BatchWriter(slow, avail::healthy, config, slowStats), avail, slowStats);
+      var props = config.streamsProperties();
+      props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+      try (var d = new TopologyTestDriver(SyncTopology.build(config, runtime), props)) {
+        var in = d.createInputTopic("item-changed", new ByteArraySerializer(), new ByteArraySerializer());
+        var out = d.createOutputTopic("weaviate-sync-dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        for (int i = 0; i < 5; i++) {
+          String id = UUID.randomUUID().toString();
+          in.pipeInput(id.getBytes(StandardCharsets.UTF_8),
+              Events.upsert("ItemChanged", id, 1L, Map.of("title", "t")).getBytes(StandardCharsets.UTF_8));
+        }
+        long t0 = System.nanoTime();
+        d.advanceWallClockTime(Duration.ofMillis(1000));
+        long tookMs = (System.nanoTime() - t0) / 1_000_000;
+        // Without the deadline: 5 attempts x 700 ms. With it: no attempt starts that could end after 2 s.
+        assertThat(slow.calls).hasSizeLessThanOrEqualTo(2);
+        assertThat(tookMs).as("flush time, ms").isLessThan(4000);
+        assertThat(out.isEmpty()).isTrue();
+        assertThat(avail.isDown()).isTrue();
+        assertThat(d.getKeyValueStore("pending.ItemChanged").approximateNumEntries()).isEqualTo(5);
+      }
+    }
+  }
+
+  @Test
+  void shouldDeadLetterARecordNearTheSizeLimitWithShortenedHeadersAndTheSameBytes() {
+    // Hole 2: a 1,048,000-byte invalid record got a 1,050,568-byte DLQ copy; the producer refused it,
+    // the stream thread died, and the restarted worker read the same record again.
+    String id = UUID.randomUUID().toString();
+    String head = "{\"type\":\"ItemChanged\",\"padding\":\"";
+    byte[] value = (head + "x".repeat(1_048_000 - head.length())).getBytes(StandardCharsets.UTF_8);
+    items.pipeInput(id.getBytes(StandardCharsets.UTF_8), value);
+    var r = dlq.readRecord();
+    assertThat(r.value()).isEqualTo(value);
+    assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(id);
+    assertThat(DlqHeaders.size(r.key(), r.value(), r.headers())).isLessThanOrEqualTo(SyncTopology.Runtime.DEFAULT_MAX_RECORD_BYTES);
+    assertThat(value.length).isEqualTo(1_048_000);
+    // What replay and the filters need stays; the rest was shortened or dropped to make it fit.
+    assertThat(DlqHeaders.text(r.headers(), DlqHeaders.CATEGORY)).isEqualTo("INVALID_EVENT");
+    assertThat(DlqHeaders.text(r.headers(), DlqHeaders.EXCEPTION)).endsWith("InvalidEventException");
+    assertThat(DlqHeaders.text(r.headers(), DlqHeaders.TOPIC)).isEqualTo("item-changed");
+    assertThat(DlqHeaders.text(r.headers(), DlqHeaders.OFFSET)).isEqualTo("0");
+    assertThat(DlqHeaders.text(r.headers(), DlqHeaders.STACKTRACE)).isNull();
+
+    String next = UUID.randomUUID().toString();
+    send(next, Events.upsert("ItemChanged", next, 1L, Map.of("title", "after the big one")));
+    tick();
+    assertThat(title(next)).isEqualTo("after the big one");
+  }
+
+  @Test
+  void shouldDeadLetterAValidRecordTooLargeToKeepPendingAndGoOn() throws IOException {
+    // The pending store's changelog copy is the record plus framing: near the limit it cannot be kept.
+    // Here the dead-letter topic was created by the worker (2 MiB), the changelog before this
+    // release with Kafka's default (1 MiB).
+    stop();
+    start(SyncTopology.OWN_TOPIC_MAX_MESSAGE_BYTES, SyncTopology.Runtime.DEFAULT_MAX_RECORD_BYTES);
+    String id = UUID.randomUUID().toString();
+    // 1,048,400 bytes: accepted by a broker with the default 1 MiB limit, too large with the
+    // pending write's framing and key for a changelog with the same limit.
+    String shape = Events.upsert("ItemChanged", id, 4L, Map.of("title", ""));
+    String big = Events.upsert("ItemChanged", id, 4L, Map.of("title", "y".repeat(1_048_400 - shape.length())));
+    assertThat(big.length()).isEqualTo(1_048_400);
+    send(id, big);
+    var r = dlq.readRecord();
+    assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo(big);
+    assertThat(DlqHeaders.text(r.headers(), DlqHeaders.CATEGORY)).isEqualTo("TOO_LARGE");
+    assertThat(DlqHeaders.text(r.headers(), DlqHeaders.MESSAGE)).contains("bytes the worker's changelog accepts");
+    // Remembered like any dead-lettered event: a tombstone after it still orders a late replay.
+    send(id, null);
+    tick();
+    send(id, Events.upsert("ItemChanged", id, 3L, Map.of("title", "older")));
+    tick();
+    assertThat(sink.collection("Item")).doesNotContainKey(id);
+    assertThat(stats.stale()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldSkipAndCountARecordThatEvenBareExceedsTheDeadLetterTopicsLimit() {
+    String id = UUID.randomUUID().toString();
+    byte[] value = ("{" + "z".repeat(1_048_576)).getBytes(StandardCharsets.UTF_8);
+    items.pipeInput(id.getBytes(StandardCharsets.UTF_8), value);
+    assertThat(dlq.isEmpty()).isTrue();
+    assertThat(stats.unsendable()).isEqualTo(1);
+    String next = UUID.randomUUID().toString();
+    send(next, Events.upsert("ItemChanged", next, 1L, Map.of("title", "still syncing")));
+    tick();
+    assertThat(title(next)).isEqualTo("still syncing");
   }
 }
