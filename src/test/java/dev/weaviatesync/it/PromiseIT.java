@@ -1,0 +1,86 @@
+package dev.weaviatesync.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.weaviatesync.cli.Main;
+import dev.weaviatesync.dlq.DlqHeaders;
+import dev.weaviatesync.stack.Events;
+import dev.weaviatesync.stack.LocalStack;
+import dev.weaviatesync.stack.Scenario;
+import dev.weaviatesync.worker.Worker;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Paths of the promise nobody had scripted (issue 9), against the real broker and the real Weaviate. */
+@ExtendWith(LocalStack.class)
+class PromiseIT {
+  private final LocalStack stack = LocalStack.get();
+
+  private static int cli(Scenario s, StringWriter out, String... args) {
+    var all = new ArrayList<>(List.of(args));
+    all.addAll(s.cliArgs());
+    return Main.run(new PrintWriter(out, true), new PrintWriter(out, true), all.toArray(String[]::new));
+  }
+
+  @Test
+  void shouldNotResurrectADeletedItemWhenTheReadmesDlqWorkflowReplaysItsRejectedUpsert() throws Exception {
+    try (var s = new Scenario(stack, "resurrect", 1); var worker = Worker.start(s.config())) {
+      String id = UUID.randomUUID().toString();
+      String other = UUID.randomUUID().toString();
+      // Rejected: 'color' is not a property and auto-schema is off.
+      s.send(s.itemTopic, id, Events.upsert(s.itemType, id, 1L, Map.of("title", "lamp", "color", "red")));
+      s.send(s.itemTopic, other, Events.upsert(s.itemType, other, 1L, Map.of("title", "chair", "color", "blue")));
+      s.flush();
+      await().atMost(Duration.ofSeconds(60)).until(() -> s.dlqRecords().size() == 2);
+      // The item is deleted in the application: a tombstone.
+      s.send(s.itemTopic, id, null);
+      s.flush();
+      assertThat(s.weaviate().send("POST", "/v1/schema/" + s.itemCollection + "/properties",
+          "{\"name\":\"color\",\"dataType\":[\"text\"]}")).isEqualTo(200);
+      var out = new StringWriter();
+      assertThat(cli(s, out, "dlq", "replay", "--category", "REJECTED")).as(out.toString()).isZero();
+      assertThat(out.toString()).contains("replay: 2 sent");
+      await("the other replayed item appears").atMost(Duration.ofSeconds(60))
+          .until(() -> s.weaviate().objects(s.itemCollection).containsKey(other));
+      Thread.sleep(1000); // two more flush intervals: the deleted one would have been written by now
+      assertThat(s.weaviate().object(s.itemCollection, id)).as("deleted item after the replay").isNull();
+      assertThat(worker.stats().stale()).isEqualTo(1);
+      SyncWorkerIT.report("resurrection: rejected upsert, tombstone, property added, dlq replay: the deleted "
+          + "item stayed absent (stale dropped 1), the other replayed item was written");
+    }
+  }
+
+  @Test
+  void shouldDeadLetterARecordNearTheSizeLimitAndKeepSyncing() throws Exception {
+    try (var s = new Scenario(stack, "bigrecord", 1); var worker = Worker.start(s.config())) {
+      String id = UUID.randomUUID().toString();
+      String head = "{\"type\":\"ItemChanged\",\"padding\":\"";
+      byte[] value = (head + "x".repeat(1_048_000 - head.length())).getBytes(StandardCharsets.UTF_8);
+      s.sendBytes(s.itemTopic, id.getBytes(StandardCharsets.UTF_8), value, new RecordHeaders());
+      String next = UUID.randomUUID().toString();
+      s.send(s.itemTopic, next, Events.upsert(s.itemType, next, 1L, Map.of("title", "after the big one")));
+      s.flush();
+      await("the next event is written").atMost(Duration.ofSeconds(60))
+          .until(() -> s.weaviate().objects(s.itemCollection).containsKey(next));
+      var dlq = s.dlqRecords();
+      assertThat(dlq).hasSize(1);
+      assertThat(dlq.get(0).value()).isEqualTo(value);
+      assertThat(DlqHeaders.text(dlq.get(0).headers(), DlqHeaders.CATEGORY)).isEqualTo("INVALID_EVENT");
+      assertThat(worker.failure()).isNull();
+      assertThat(worker.streams().state().isRunningOrRebalancing()).isTrue();
+      SyncWorkerIT.report("size limit: a 1,048,000-byte invalid record on a topic with the broker's 1 MiB limit was "
+          + "dead-lettered byte for byte (" + DlqHeaders.size(dlq.get(0).key(), dlq.get(0).value(), dlq.get(0).headers())
+          + " bytes with headers), the worker kept running and wrote the next event");
+    }
+  }
+}
