@@ -9,6 +9,9 @@
 #
 # WEAVIATE_VERSION (default below) pins the server; WEAVIATE_SERVER_CACHE (default
 # ~/.cache/weaviate-sync) holds the binary. The Go module and build caches are Go's own.
+# WEAVIATE_API_KEYS=key1,key2 (with WEAVIATE_API_USERS=user1,user2) starts it with API-key
+# authentication and no anonymous access; WEAVIATE_MODULES=text2vec-openai,... enables modules
+# (compiled into the binary; a provider endpoint is set per collection, e.g. on 127.0.0.1).
 set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -55,9 +58,15 @@ start() {
   read -r http grpc gossip data raft raftrpc < "$dir/ports"
   (
     cd "$dir"
+    if [[ -n "${WEAVIATE_API_KEYS:-}" ]]; then
+      export AUTHENTICATION_APIKEY_ENABLED=true AUTHENTICATION_APIKEY_ALLOWED_KEYS="$WEAVIATE_API_KEYS" \
+        AUTHENTICATION_APIKEY_USERS="${WEAVIATE_API_USERS:-$WEAVIATE_API_KEYS}" \
+        AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED=false
+    else
+      export AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED="${AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED:-true}"
+    fi
     export PERSISTENCE_DATA_PATH="$dir/data" \
-      AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED="${AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED:-true}" \
-      DEFAULT_VECTORIZER_MODULE=none ENABLE_MODULES="" \
+      DEFAULT_VECTORIZER_MODULE=none ENABLE_MODULES="${WEAVIATE_MODULES:-}" \
       AUTOSCHEMA_ENABLED="${AUTOSCHEMA_ENABLED:-false}" \
       CLUSTER_HOSTNAME=node1 CLUSTER_IN_LOCALHOST=true \
       CLUSTER_BIND_ADDR=127.0.0.1 CLUSTER_ADVERTISE_ADDR=127.0.0.1 \

@@ -30,7 +30,8 @@ public final class ErrorClassifier {
             || msg.contains("exceeds"))) {
           return ErrorClass.SPLIT;
         }
-        if (FATAL_GRPC.contains(code)) {
+        // Weaviate 1.38 answers a refused API key over gRPC with UNKNOWN "extract auth: unauthorized: ...".
+        if (FATAL_GRPC.contains(code) || msg.contains("unauthorized") || msg.contains("forbidden")) {
           return ErrorClass.FATAL;
         }
         return TRANSIENT_GRPC.contains(code) ? ErrorClass.TRANSIENT : ErrorClass.PERMANENT;

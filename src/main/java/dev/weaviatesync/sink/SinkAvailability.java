@@ -34,6 +34,7 @@ public final class SinkAvailability implements AutoCloseable {
   private volatile long lastProbeAt = System.nanoTime();
   private volatile Runnable onDown = () -> {};
   private volatile Runnable onUp = () -> {};
+  private volatile java.util.function.Consumer<FatalSinkException> onFatal = e -> {};
 
   /** Starts probing at once (the first result is there after one probe). */
   public SinkAvailability(BooleanSupplier probe, Duration probeInterval) {
@@ -52,6 +53,11 @@ public final class SinkAvailability implements AutoCloseable {
   public void onTransitions(Runnable onDown, Runnable onUp) {
     this.onDown = onDown;
     this.onUp = onUp;
+  }
+
+  /** Hook run when a probe finds the worker's credentials refused: no outage to wait out, stop. */
+  public void onFatal(java.util.function.Consumer<FatalSinkException> hook) {
+    this.onFatal = hook;
   }
 
   /** True while processing is paused for an outage. */
@@ -80,6 +86,11 @@ public final class SinkAvailability implements AutoCloseable {
     boolean ok;
     try {
       ok = probe.getAsBoolean();
+    } catch (FatalSinkException e) {
+      lastProbeOk = false;
+      lastProbeAt = System.nanoTime();
+      onFatal.accept(e);
+      return;
     } catch (RuntimeException e) {
       ok = false;
     }

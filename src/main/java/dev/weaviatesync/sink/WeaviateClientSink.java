@@ -101,6 +101,9 @@ public final class WeaviateClientSink implements WeaviateSink {
   /**
    * REST readiness, then a gRPC read: writes go over gRPC, and a gRPC port that is down while REST
    * answers is an outage, not a reason to dead-letter anything.
+   *
+   * @throws FatalSinkException when Weaviate refuses the worker's credentials (a key revoked while it
+   *     runs): waiting for that to pass would pause the worker forever
    */
   @Override
   public boolean isReady() {
@@ -113,6 +116,10 @@ public final class WeaviateClientSink implements WeaviateSink {
       }
       return true;
     } catch (IOException | RuntimeException e) {
+      if (ErrorClassifier.classify(e) == ErrorClass.FATAL) {
+        throw new FatalSinkException("Weaviate refused the worker's credentials or permissions: "
+            + BatchWriter.status(e), e);
+      }
       log.debug("Weaviate readiness check failed: {}", e.toString());
       return false;
     }

@@ -16,6 +16,10 @@ public interface WeaviateSink {
   /** Batch delete by id; ids that do not exist are not an error. */
   Map<String, String> delete(String collection, List<String> ids);
 
-  /** True when Weaviate answers its readiness check. Never throws. */
+  /**
+   * True when Weaviate answers its readiness check.
+   *
+   * @throws FatalSinkException when Weaviate refuses the worker's credentials; nothing else
+   */
   boolean isReady();
 }

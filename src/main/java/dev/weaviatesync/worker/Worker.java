@@ -87,6 +87,12 @@ public final class Worker implements AutoCloseable {
         stats, limits[0], limits[1]);
     streams = new KafkaStreams(SyncTopology.build(config, runtime), config.streamsProperties());
     availability.onTransitions(streams::pause, streams::resume);
+    availability.onFatal(e -> {
+      if (failure.compareAndSet(null, e)) {
+        log.error("Stopping: {}. Nothing was dead-lettered for it; fix the credentials and restart.", e.getMessage());
+      }
+      stopped.countDown();
+    });
     streams.setUncaughtExceptionHandler(e -> {
       log.error("A stream thread died; stopping the worker", e);
       failure.compareAndSet(null, e);

@@ -83,4 +83,40 @@ class PromiseIT {
           + " bytes with headers), the worker kept running and wrote the next event");
     }
   }
+
+  @Test
+  void shouldExitNonZeroAndDeadLetterNothingWhenItsApiKeyIsRevokedWhileRunning() throws Exception {
+    String keyA = "key-a-" + UUID.randomUUID();
+    String keyB = "key-b-" + UUID.randomUUID();
+    var dir = LocalStack.dir("weaviate-auth");
+    int[] ports = LocalStack.startExtraWeaviate(dir, Map.of("WEAVIATE_API_KEYS", keyA, "WEAVIATE_API_USERS", "sync"));
+    try (var s = new Scenario(stack, "revoked", 1)) {
+      s.set("weaviate.http.port", Integer.toString(ports[0])).set("weaviate.grpc.port", Integer.toString(ports[1]))
+          .set("weaviate.api.key", keyA);
+      try (var worker = dev.weaviatesync.stack.WorkerProcess.start(s.writeConfig())) {
+        String first = UUID.randomUUID().toString();
+        s.send(s.itemTopic, first, Events.upsert(s.itemType, first, 1L, Map.of("title", "with key a")));
+        s.flush();
+        var authed = new dev.weaviatesync.stack.WeaviateRest(ports[0], keyA);
+        await("written with key a").atMost(Duration.ofSeconds(90))
+            .until(() -> authed.objects(s.itemCollection).containsKey(first));
+        // Revoke: the server now accepts key b only.
+        LocalStack.stopExtraWeaviate(dir);
+        LocalStack.startExtraWeaviate(dir, Map.of("WEAVIATE_API_KEYS", keyB, "WEAVIATE_API_USERS", "sync"));
+        String second = UUID.randomUUID().toString();
+        s.send(s.itemTopic, second, Events.upsert(s.itemType, second, 1L, Map.of("title", "after the revocation")));
+        s.flush();
+        await("the worker stops by itself").atMost(Duration.ofSeconds(120)).until(() -> !worker.isAlive());
+        int exit = worker.terminate(5);
+        String out = worker.output();
+        assertThat(exit).as("exit code; log:%n%s", out).isEqualTo(1);
+        assertThat(out).contains("credentials").doesNotContain(keyA).doesNotContain(keyB);
+        assertThat(s.dlqRecords()).isEmpty();
+        SyncWorkerIT.report("revoked key: Weaviate restarted with another API key under a running worker: exit " + exit
+            + ", DLQ empty, neither key in the output");
+      }
+    } finally {
+      LocalStack.stopExtraWeaviate(dir);
+    }
+  }
 }

@@ -60,6 +60,12 @@ public final class LocalStack implements BeforeAllCallback {
       // A previous test JVM that was killed left its servers running: stop them first.
       quietly("scripts/weaviate.sh", "stop", weaviateDir.toString());
       quietly("scripts/kafka.sh", "stop", kafkaDir.toString());
+      if (Files.isDirectory(DIR)) {
+        try (var dirs = Files.list(DIR)) {
+          // Tests' own servers (startExtraWeaviate) of a killed JVM, too.
+          dirs.filter(d -> Files.exists(d.resolve("pid"))).forEach(d -> quietly("scripts/weaviate.sh", "stop", d.toString()));
+        }
+      }
       deleteRecursively(DIR);
       Files.createDirectories(DIR);
       script("scripts/kafka.sh", "start", kafkaDir.toString());
@@ -124,13 +130,39 @@ public final class LocalStack implements BeforeAllCallback {
     return ROOT;
   }
 
+  /**
+   * Another Weaviate beside the shared one, with its data, ports and pid under {@code dir} and the
+   * given environment for scripts/weaviate.sh (WEAVIATE_API_KEYS, WEAVIATE_MODULES, ...); the same
+   * {@code dir} again restarts it on the same ports and data. Returns its REST and gRPC ports.
+   */
+  public static int[] startExtraWeaviate(Path dir, java.util.Map<String, String> env) throws IOException {
+    script(env, "scripts/weaviate.sh", "start", dir.toString());
+    String[] ports = Files.readString(dir.resolve("ports")).trim().split("\\s+");
+    return new int[] {Integer.parseInt(ports[0]), Integer.parseInt(ports[1])};
+  }
+
+  public static void stopExtraWeaviate(Path dir) {
+    quietly("scripts/weaviate.sh", "stop", dir.toString());
+  }
+
+  /** A directory for a test's own servers, under the stack's. */
+  public static Path dir(String name) {
+    return DIR.resolve(name);
+  }
+
   private static void script(String script, String... args) {
+    script(java.util.Map.of(), script, args);
+  }
+
+  private static void script(java.util.Map<String, String> env, String script, String... args) {
     var cmd = new java.util.ArrayList<String>(List.of("bash", ROOT.resolve(script).toString()));
     cmd.addAll(List.of(args));
     try {
       Path log = Files.createTempFile("stack", ".log");
-      Process p = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true)
-          .redirectOutput(log.toFile()).start();
+      var builder = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true)
+          .redirectOutput(log.toFile());
+      builder.environment().putAll(env);
+      Process p = builder.start();
       if (!p.waitFor(15, TimeUnit.MINUTES)) {
         p.destroyForcibly();
         throw new IllegalStateException(String.join(" ", cmd) + " did not finish within 15 minutes");

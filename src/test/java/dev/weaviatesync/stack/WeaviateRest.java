@@ -16,9 +16,21 @@ public final class WeaviateRest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
+  private final String apiKey;
 
   WeaviateRest(int port) {
+    this(port, null);
+  }
+
+  /** For a Weaviate with API-key authentication. */
+  public WeaviateRest(int port, String apiKey) {
     this.base = "http://127.0.0.1:" + port;
+    this.apiKey = apiKey;
+  }
+
+  private HttpRequest.Builder request(String url) {
+    var b = HttpRequest.newBuilder(URI.create(url));
+    return apiKey == null ? b : b.header("Authorization", "Bearer " + apiKey);
   }
 
   /** Every object of {@code collection}: id → properties. Empty when the collection does not exist. */
@@ -57,7 +69,7 @@ public final class WeaviateRest {
   /** Sends a raw request; returns the status code. */
   public int send(String method, String path, String json) {
     try {
-      var req = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+      var req = request(base + path).timeout(Duration.ofSeconds(30))
           .header("Content-Type", "application/json")
           .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))
           .build();
@@ -72,7 +84,7 @@ public final class WeaviateRest {
 
   private JsonNode get(String url) {
     try {
-      var resp = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build(),
+      var resp = HTTP.send(request(url).timeout(Duration.ofSeconds(30)).GET().build(),
           HttpResponse.BodyHandlers.ofString());
       if (resp.statusCode() == 404) {
         return null;
