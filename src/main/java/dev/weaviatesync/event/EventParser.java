@@ -78,6 +78,11 @@ public final class EventParser {
       root = MAPPER.readTree(utf8("value", value));
     } catch (JsonProcessingException e) {
       throw new InvalidEventException(null, "malformed JSON: " + e.getOriginalMessage());
+    } catch (NumberFormatException e) {
+      // Jackson reads fractions and exponents as BigDecimal (USE_BIG_DECIMAL_FOR_FLOATS), whose scale
+      // is an int: 1e9999999999 or 1e-2147483648 anywhere in the value make it throw this, not a
+      // JsonProcessingException (found by EventParserFuzzTest).
+      throw new InvalidEventException(null, "malformed JSON: " + e.getMessage());
     }
     if (root == null || !root.isObject()) {
       throw new InvalidEventException(null, "the value must be a JSON object");
