@@ -181,7 +181,12 @@ public final class EventParser {
     if (!n.isNumber()) {
       throw new InvalidEventException("version", "must be an integer, not " + kind(n));
     }
-    java.math.BigDecimal d = n.decimalValue().stripTrailingZeros();
+    java.math.BigDecimal d = n.decimalValue();
+    // Only a positive scale can hide a fraction (3.0, 300e-2). Stripping a scale <= 0 can push it past
+    // Integer.MIN_VALUE and throw ArithmeticException: 100e2147483647 (found by EventParserFuzzTest).
+    if (d.scale() > 0) {
+      d = d.stripTrailingZeros();
+    }
     if (d.scale() > 0) {
       throw new InvalidEventException("version", "must be an integer, not " + abbreviate(n.toString()));
     }

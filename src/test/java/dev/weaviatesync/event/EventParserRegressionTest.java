@@ -1,9 +1,11 @@
 package dev.weaviatesync.event;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -36,5 +38,28 @@ class EventParserRegressionTest {
           .hasMessageContaining(number)
           .extracting(e -> ((InvalidEventException) e).field()).isNull();
     }
+  }
+
+  /** version() stripped trailing zeros of 100e2147483647, whose scale then passed Integer.MIN_VALUE. */
+  @Test
+  void shouldRejectAVersionWithAHugeExponentAsBeyond64Bits() {
+    assertThatThrownBy(() -> parser.parse(b(ID), b(event("100e2147483647", "")), "ItemChanged"))
+        .isInstanceOf(InvalidEventException.class)
+        .hasMessage("version: must fit in 64 bits, not 1.00E+2147483649");
+    assertThatThrownBy(() -> parser.parse(b(ID), b(event("-100e2147483647", "")), "ItemChanged"))
+        .isInstanceOf(InvalidEventException.class)
+        .hasMessage("version: must be >= 0, not -1.00E+2147483649");
+  }
+
+  @Test
+  void shouldStillReadIntegersWrittenWithAFractionOrAnExponentAsVersions() throws Exception {
+    assertThat(parser.parse(b(ID), b(event("3.000", "")), "ItemChanged").version()).isEqualTo(3L);
+    assertThat(parser.parse(b(ID), b(event("300e-2", "")), "ItemChanged").version()).isEqualTo(3L);
+    assertThat(parser.parse(b(ID), b(event("1e2", "")), "ItemChanged").version()).isEqualTo(100L);
+    assertThat(parser.parse(b(ID), b(event("0e2147483647", "")), "ItemChanged").version()).isEqualTo(0L);
+    assertThat(parser.parse(b(ID), b(event("9223372036854775807e0", "")), "ItemChanged").version())
+        .isEqualTo(Long.MAX_VALUE);
+    assertThatThrownBy(() -> parser.parse(b(ID), b(event("1e-2147483647", "")), "ItemChanged"))
+        .hasMessageStartingWith("version: must be an integer, not ");
   }
 }
