@@ -89,7 +89,7 @@ public final class EventParser {
     }
     String type = text(root, "type");
     if (!knownTypes.contains(type)) {
-      throw new InvalidEventException("type", "unknown type '" + type + "'; configured types: " + knownTypes);
+      throw new InvalidEventException("type", "unknown type '" + abbreviate(type) + "'; configured types: " + knownTypes);
     }
     if (expectedType != null && !expectedType.equals(type)) {
       throw new InvalidEventException("type", "'" + type + "' does not belong on this topic, which carries " + expectedType);
@@ -99,7 +99,7 @@ public final class EventParser {
     try {
       op = Op.valueOf(opText);
     } catch (IllegalArgumentException e) {
-      throw new InvalidEventException("op", "unknown op '" + opText + "'; expected UPSERT or DELETE");
+      throw new InvalidEventException("op", "unknown op '" + abbreviate(opText) + "'; expected UPSERT or DELETE");
     }
     String id = uuid("id", text(root, "id"));
     if (keyIsId) {
