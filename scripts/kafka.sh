@@ -31,7 +31,7 @@ start() {
   local dir="$1"
   mkdir -p "$dir"
   dir="$(cd "$dir" && pwd)"
-  if [[ -f "$dir/pid" ]] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; then
+  if [[ -f "$dir/pid" ]] && pid_alive "$(cat "$dir/pid")"; then
     log "already running (pid $(cat "$dir/pid"))"; return
   fi
   [[ -f "$dir/ports" ]] || free_ports 2 0 > "$dir/ports"
@@ -71,13 +71,16 @@ PROPS
            -c "$dir/server.properties" >"$dir/format.log" 2>&1 \
       || { log "storage format failed:"; cat "$dir/format.log" >&2; exit 1; }
   fi
+  # kafka.log is appended to: a restart on the same DIR must wait for its own "started" line, not
+  # find the one of the previous run.
+  local from=$(( $(wc -c 2>/dev/null < "$dir/kafka.log" || echo 0) + 1 ))
   nohup java -cp "$cp" "${java_opts[@]}" kafka.Kafka "$dir/server.properties" >>"$dir/kafka.log" 2>&1 &
   echo $! > "$dir/pid"
   echo "127.0.0.1:$port" > "$dir/bootstrap"
   local deadline=$((SECONDS + ${LOCAL_KAFKA_START_TIMEOUT:-120}))
-  until grep -q "Kafka Server started\|\[KafkaRaftServer nodeId=1\] Kafka Server started" "$dir/kafka.log" 2>/dev/null; do
-    if ! kill -0 "$(cat "$dir/pid")" 2>/dev/null; then
-      log "broker exited during start-up; last lines of $dir/kafka.log:"; tail -n 30 "$dir/kafka.log" >&2; exit 1
+  until tail -c +"$from" "$dir/kafka.log" 2>/dev/null | grep -q "Kafka Server started"; do
+    if ! pid_alive "$(cat "$dir/pid")"; then
+      log "broker exited during start-up; last lines of $dir/kafka.log:"; tail -c +"$from" "$dir/kafka.log" | tail -n 30 >&2; exit 1
     fi
     if (( SECONDS > deadline )); then log "broker not started after ${LOCAL_KAFKA_START_TIMEOUT:-120}s"; stop "$dir"; exit 1; fi
     sleep 0.5

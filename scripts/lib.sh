@@ -1,15 +1,28 @@
 # Shared by scripts/kafka.sh and scripts/weaviate.sh (sourced, not run).
 
+# pid_alive PID: true while PID runs. `kill -0` alone is not enough: the servers are started in the
+# background of a subshell that exits, so they are reparented to PID 1, and where PID 1 does not reap
+# (a minimal init in a container or VM) one that died, e.g. of SIGKILL, stays a zombie, which
+# `kill -0` still reports. A restart would then say "already running" and start nothing.
+pid_alive() {
+  kill -0 "$1" 2>/dev/null || return 1
+  [[ -r "/proc/$1/stat" ]] || return 0
+  local stat
+  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
+  stat="${stat##*) }"
+  [[ "${stat:0:1}" != Z ]]
+}
+
 # stop_pid_dir DIR: stops the process whose pid is in DIR/pid (TERM, then KILL after 30 s).
 stop_pid_dir() {
   local dir="$1"
   [[ -f "$dir/pid" ]] || return 0
   local pid
   pid="$(cat "$dir/pid")"
-  if kill -0 "$pid" 2>/dev/null; then
+  if pid_alive "$pid"; then
     kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+    for _ in $(seq 1 60); do pid_alive "$pid" || break; sleep 0.5; done
+    pid_alive "$pid" && kill -KILL "$pid" 2>/dev/null || true
   fi
   rm -f "$dir/pid"
 }

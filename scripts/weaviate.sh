@@ -47,7 +47,7 @@ start() {
   dir="$(cd "$dir" && pwd)"
   local bin
   bin="$(install)"
-  if [[ -f "$dir/pid" ]] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; then
+  if [[ -f "$dir/pid" ]] && pid_alive "$(cat "$dir/pid")"; then
     log "already running (pid $(cat "$dir/pid"))"
     return
   fi
@@ -80,7 +80,7 @@ start() {
   )
   local deadline=$((SECONDS + ${WEAVIATE_START_TIMEOUT:-180}))
   until curl -fs -o /dev/null "http://127.0.0.1:$http/v1/.well-known/ready"; do
-    if ! kill -0 "$(cat "$dir/pid")" 2>/dev/null; then
+    if ! pid_alive "$(cat "$dir/pid")"; then
       log "weaviate-server exited during start-up; last lines of $dir/weaviate.log:"
       tail -n 30 "$dir/weaviate.log" >&2
       exit 1
