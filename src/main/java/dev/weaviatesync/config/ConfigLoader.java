@@ -116,9 +116,10 @@ public final class ConfigLoader {
       String rest = var.substring(prefix.length());
       for (String t : types.split(",")) {
         String type = t.trim();
-        for (String field : new String[] {"TOPIC", "COLLECTION", "PROPERTIES"}) {
+        for (String field : new String[] {"TOPIC", "COLLECTION", "PROPERTIES", "VECTORIZER", "VECTORIZER_BASE_URL",
+            "VECTORIZER_MODEL"}) {
           if (rest.equals(type.toUpperCase(Locale.ROOT) + "_" + field)) {
-            return "type." + type + "." + field.toLowerCase(Locale.ROOT);
+            return "type." + type + "." + field.toLowerCase(Locale.ROOT).replace('_', '.');
           }
         }
       }

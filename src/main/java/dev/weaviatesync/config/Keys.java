@@ -20,7 +20,7 @@ public final class Keys {
       "Kafka's max.poll.interval.ms. The whole retry budget of one flush must stay below it.");
 
   public static final ConfigKey TYPES = ConfigKey.of("types", "ItemChanged,TaskChanged",
-      "Comma-separated event types. Each has type.<Type>.topic / .collection / .properties.");
+      "Comma-separated event types. Each has type.<Type>.topic / .collection / .properties / .vectorizer.");
   public static final ConfigKey TYPE_TOPIC = ConfigKey.of("type.<Type>.topic", "<type in kebab case>",
       "Input topic of that type (ItemChanged -> item-changed). One topic per type.");
   public static final ConfigKey TYPE_COLLECTION = ConfigKey.of("type.<Type>.collection", "<Type without 'Changed'>",
@@ -28,6 +28,17 @@ public final class Keys {
   public static final ConfigKey TYPE_PROPERTIES = ConfigKey.of("type.<Type>.properties", "",
       "Declared properties, name:datatype,... with datatypes " + EntityType.PropertySpec.TYPES
           + ". Used to create the collection when collections.create=true.");
+
+  public static final ConfigKey TYPE_VECTORIZER = ConfigKey.of("type.<Type>.vectorizer", "none",
+      "Vectorizer of the collection when the worker creates it: none (vectors are not computed by "
+          + "Weaviate) or text2vec-openai (Weaviate embeds the text properties on insert; the server needs "
+          + "ENABLE_MODULES=text2vec-openai and OPENAI_APIKEY). Provider 429/5xx are retried, other provider "
+          + "4xx dead-letter the object (category REJECTED).");
+  public static final ConfigKey TYPE_VECTORIZER_BASE_URL = ConfigKey.of("type.<Type>.vectorizer.base.url", "",
+      "Base URL of the embeddings API for text2vec-openai (an OpenAI-compatible endpoint, e.g. "
+          + "https://api.openai.com); empty: the module's default.");
+  public static final ConfigKey TYPE_VECTORIZER_MODEL = ConfigKey.of("type.<Type>.vectorizer.model", "",
+      "Embedding model for text2vec-openai (e.g. text-embedding-3-small); empty: the module's default.");
 
   public static final ConfigKey WEAVIATE_SCHEME = ConfigKey.of("weaviate.scheme", "http", "http or https.");
   public static final ConfigKey WEAVIATE_HOST = ConfigKey.of("weaviate.host", "127.0.0.1", "Weaviate host (REST and gRPC).");
@@ -91,6 +102,9 @@ public final class Keys {
 
   static {
     var all = new java.util.ArrayList<>(FIXED);
+    all.add(all.indexOf(TYPES) + 1, TYPE_VECTORIZER_MODEL);
+    all.add(all.indexOf(TYPES) + 1, TYPE_VECTORIZER_BASE_URL);
+    all.add(all.indexOf(TYPES) + 1, TYPE_VECTORIZER);
     all.add(all.indexOf(TYPES) + 1, TYPE_PROPERTIES);
     all.add(all.indexOf(TYPES) + 1, TYPE_COLLECTION);
     all.add(all.indexOf(TYPES) + 1, TYPE_TOPIC);

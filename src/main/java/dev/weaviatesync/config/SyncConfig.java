@@ -21,7 +21,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * the key that is wrong.
  */
 public final class SyncConfig {
-  private static final Pattern TYPE_KEY = Pattern.compile("type\\.([^.]+)\\.(topic|collection|properties)");
+  private static final Pattern TYPE_KEY = Pattern.compile(
+      "type\\.([^.]+)\\.(topic|collection|properties|vectorizer|vectorizer\\.base\\.url|vectorizer\\.model)");
   private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
   private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
@@ -266,6 +267,13 @@ public final class SyncConfig {
       out.put("type." + t.name() + ".collection", t.collection());
       out.put("type." + t.name() + ".properties", t.properties().stream()
           .map(p -> p.name() + ":" + p.dataType()).reduce((a, b) -> a + "," + b).orElse(""));
+      out.put("type." + t.name() + ".vectorizer", t.vectorizer().module());
+      if (t.vectorizer().baseUrl() != null) {
+        out.put("type." + t.name() + ".vectorizer.base.url", t.vectorizer().baseUrl());
+      }
+      if (t.vectorizer().model() != null) {
+        out.put("type." + t.name() + ".vectorizer.model", t.vectorizer().model());
+      }
     }
     return out;
   }
@@ -328,9 +336,51 @@ public final class SyncConfig {
         throw new ConfigException(collectionKey,
             "'" + collection + "' is not a valid Weaviate collection name (starts with a capital letter)");
       }
-      result.add(new EntityType(name, topic, collection, parseProperties(propsKey, raw.getOrDefault(propsKey, ""))));
+      result.add(new EntityType(name, topic, collection, parseProperties(propsKey, raw.getOrDefault(propsKey, "")),
+          parseVectorizer(name)));
     }
     return List.copyOf(result);
+  }
+
+  private EntityType.Vectorizer parseVectorizer(String type) {
+    String moduleKey = "type." + type + ".vectorizer";
+    String urlKey = moduleKey + ".base.url";
+    String modelKey = moduleKey + ".model";
+    String module = raw.getOrDefault(moduleKey, Keys.TYPE_VECTORIZER.defaultValue()).trim().toLowerCase(Locale.ROOT);
+    String url = blankToNull(raw.get(urlKey));
+    String model = blankToNull(raw.get(modelKey));
+    if (!EntityType.Vectorizer.MODULES.contains(module)) {
+      throw new ConfigException(moduleKey, "unknown vectorizer '" + raw.get(moduleKey) + "'; one of "
+          + EntityType.Vectorizer.MODULES);
+    }
+    if (module.equals(EntityType.Vectorizer.MODULE_NONE)) {
+      if (url != null) {
+        throw new ConfigException(urlKey, "is set, but " + moduleKey + "=none; set " + moduleKey + "=text2vec-openai or remove it");
+      }
+      if (model != null) {
+        throw new ConfigException(modelKey, "is set, but " + moduleKey + "=none; set " + moduleKey + "=text2vec-openai or remove it");
+      }
+      return EntityType.Vectorizer.NONE;
+    }
+    if (url != null) {
+      java.net.URI uri = null;
+      try {
+        uri = new java.net.URI(url);
+      } catch (java.net.URISyntaxException e) {
+        // reported below
+      }
+      if (uri == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+        throw new ConfigException(urlKey, "'" + url + "' must be an http:// or https:// URL with a host");
+      }
+    }
+    if (model != null && !model.matches("[A-Za-z0-9._:/-]+")) {
+      throw new ConfigException(modelKey, "'" + model + "' is not a model name (letters, digits, . _ : / -)");
+    }
+    return new EntityType.Vectorizer(module, url, model);
+  }
+
+  private static String blankToNull(String v) {
+    return v == null || v.isBlank() ? null : v.trim();
   }
 
   private static List<EntityType.PropertySpec> parseProperties(String key, String value) {

@@ -42,9 +42,29 @@ public final class CollectionManager {
       client.collections.create(CollectionConfig.of(type.collection(), c -> c
           .description("Managed by weaviate-sync: " + type.name() + " events from topic " + type.topic())
           .properties(props)
-          .vectorConfig(VectorConfig.selfProvided())));
-      log.info("Created collection {} with properties {}", type.collection(), type.properties());
+          .vectorConfig(vectorConfig(type.vectorizer()))));
+      log.info("Created collection {} with properties {} and vectorizer {}", type.collection(), type.properties(),
+          type.vectorizer().module());
     }
+  }
+
+  /** The named vector of a created collection: "default", embedded by the module or given by the writer. */
+  static java.util.Map.Entry<String, VectorConfig> vectorConfig(EntityType.Vectorizer v) {
+    if (v.isNone()) {
+      return VectorConfig.selfProvided();
+    }
+    if (EntityType.Vectorizer.TEXT2VEC_OPENAI.equals(v.module())) {
+      return VectorConfig.text2vecOpenAi(b -> {
+        if (v.baseUrl() != null) {
+          b.baseUrl(v.baseUrl());
+        }
+        if (v.model() != null) {
+          b.model(v.model());
+        }
+        return b;
+      });
+    }
+    throw new IllegalArgumentException("unsupported vectorizer " + v.module());
   }
 
   private static Property property(EntityType.PropertySpec p) {

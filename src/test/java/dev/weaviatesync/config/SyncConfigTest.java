@@ -128,4 +128,44 @@ class SyncConfigTest {
         .hasMessageStartingWith("WEAVIATE_SYNC_ADMIN_PORT: 'tcp://10.96.0.12:8081' looks like a Kubernetes service link")
         .hasMessageContaining("enableServiceLinks: false");
   }
+
+  @Test
+  void shouldConfigureAVectorizerPerType() {
+    var c = SyncConfig.of(Map.of("type.ItemChanged.vectorizer", "text2vec-openai",
+        "type.ItemChanged.vectorizer.base.url", "http://127.0.0.1:9999",
+        "type.ItemChanged.vectorizer.model", "text-embedding-3-small"));
+    var v = c.type("ItemChanged").vectorizer();
+    assertThat(v.module()).isEqualTo("text2vec-openai");
+    assertThat(v.baseUrl()).isEqualTo("http://127.0.0.1:9999");
+    assertThat(v.model()).isEqualTo("text-embedding-3-small");
+    assertThat(c.type("TaskChanged").vectorizer().isNone()).isTrue();
+    assertThat(c.describe()).containsEntry("type.ItemChanged.vectorizer", "text2vec-openai")
+        .containsEntry("type.TaskChanged.vectorizer", "none");
+    assertThat(new EntityType("X", "x", "X", java.util.List.of()).vectorizer().isNone()).isTrue();
+  }
+
+  @Test
+  void shouldNameTheVectorizerKeyThatIsWrong() {
+    assertThatThrownBy(() -> SyncConfig.of(Map.of("type.ItemChanged.vectorizer", "text2vec-cohere")))
+        .hasMessageStartingWith("type.ItemChanged.vectorizer: unknown vectorizer 'text2vec-cohere'");
+    assertThatThrownBy(() -> SyncConfig.of(Map.of("type.ItemChanged.vectorizer.base.url", "http://x")))
+        .hasMessageStartingWith("type.ItemChanged.vectorizer.base.url: is set, but type.ItemChanged.vectorizer=none");
+    assertThatThrownBy(() -> SyncConfig.of(Map.of("type.ItemChanged.vectorizer", "text2vec-openai",
+        "type.ItemChanged.vectorizer.base.url", "127.0.0.1:9999")))
+        .hasMessageStartingWith("type.ItemChanged.vectorizer.base.url: '127.0.0.1:9999' must be an http:// or https:// URL");
+    assertThatThrownBy(() -> SyncConfig.of(Map.of("type.ItemChanged.vectorizer", "text2vec-openai",
+        "type.ItemChanged.vectorizer.model", "a model")))
+        .hasMessageStartingWith("type.ItemChanged.vectorizer.model:");
+    assertThatThrownBy(() -> SyncConfig.of(Map.of("type.ItemChanged.vectoriser", "none")))
+        .hasMessageStartingWith("type.ItemChanged.vectoriser: unknown key");
+  }
+
+  @Test
+  void shouldReadVectorizerKeysFromTheEnvironment() {
+    var c = ConfigLoader.load(null, Map.of("WEAVIATE_SYNC_TYPE_ITEMCHANGED_VECTORIZER", "text2vec-openai",
+        "WEAVIATE_SYNC_TYPE_ITEMCHANGED_VECTORIZER_BASE_URL", "https://embed.example",
+        "WEAVIATE_SYNC_TYPE_ITEMCHANGED_VECTORIZER_MODEL", "m1"));
+    assertThat(c.type("ItemChanged").vectorizer())
+        .isEqualTo(new EntityType.Vectorizer("text2vec-openai", "https://embed.example", "m1"));
+  }
 }
