@@ -175,6 +175,21 @@ public final class BatchWriter {
       }
     }
     report.addRetries(Math.max(0, attempt.attempts - 1));
+    if (!attempt.suspects.isEmpty() && report.outage() == null && !report.outOfTime()) {
+      // Resent in halves, each with the whole budget, until the refused object is alone in its
+      // batch (and so in its provider request): only it is dead-lettered, the others are written.
+      // Left pending when time or Weaviate runs out.
+      log.info("{} objects of collection {} share the vectorizer provider's refusal ({}); resending them in halves "
+          + "to find the one at fault", attempt.suspects.size(), collection,
+          attempt.lastErrors.get(idOf.apply(attempt.suspects.get(0))));
+      report.countProviderSplit();
+      var suspects = List.copyOf(attempt.suspects);
+      int half = suspects.size() / 2;
+      report.merge(run(suspects.subList(0, half), idOf, call, collection, deadline, retry));
+      if (report.outage() == null && !report.outOfTime()) {
+        report.merge(run(suspects.subList(half, suspects.size()), idOf, call, collection, deadline, retry));
+      }
+    }
     return report;
   }
 
@@ -203,6 +218,8 @@ public final class BatchWriter {
     private final String collection;
     private final WriteReport report;
     private List<T> remaining;
+    /** Objects that shared a provider refusal with others: to be resent in halves. */
+    private final List<T> suspects = new ArrayList<>();
     private Map<String, String> lastErrors = Map.of();
     private int attempts;
 
@@ -218,6 +235,15 @@ public final class BatchWriter {
     Attempt<T> next() {
       attempts++;
       Map<String, String> errors = call.apply(remaining);
+      // A provider refusal (a vectorizer's 400) that several objects share came from one provider
+      // request with all of them in it: it does not say which object is at fault.
+      var refusals = new java.util.HashMap<String, Integer>();
+      for (T item : remaining) {
+        String err = errors.get(idOf.apply(item));
+        if (err != null && ErrorClassifier.isProviderRefusal(err)) {
+          refusals.merge(err, 1, Integer::sum);
+        }
+      }
       var stillTransient = new ArrayList<T>();
       for (T item : remaining) {
         String id = idOf.apply(item);
@@ -226,6 +252,8 @@ public final class BatchWriter {
           report.addWritten(id);
         } else if (ErrorClassifier.classifyObjectError(err) == ErrorClass.TRANSIENT) {
           stillTransient.add(item);
+        } else if (refusals.getOrDefault(err, 0) > 1) {
+          suspects.add(item);
         } else {
           report.addFailed(id, new WriteReport.FailedWrite(Failure.REJECTED,
               new WeaviateRejectedException("Weaviate rejected object " + id + " in collection " + collection + ": " + err),

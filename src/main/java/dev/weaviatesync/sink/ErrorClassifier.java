@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Classifies Weaviate errors (DESIGN.md §4): UNAVAILABLE, DEADLINE_EXCEEDED, 5xx, "not enough
@@ -56,9 +57,51 @@ public final class ErrorClassifier {
     return ErrorClass.PERMANENT;
   }
 
-  /** Per-object errors from a batch response: mostly validation (permanent); a few are about the server's state. */
+  /**
+   * The HTTP status a vectorizer module reports from its provider, as Weaviate words it:
+   * {@code "connection to: OpenAI API failed with status: 429 request-id: ... error: ..."}
+   * (text2vec-openai and most modules), {@code "connection to Cohere failed with status: 500 ..."},
+   * {@code "failed to parse vectorization response (status 502): ..."} (a body that is not the
+   * provider's JSON, e.g. a proxy's error page), {@code "fail with status 503"}. -1 when the message
+   * is not a provider's answer.
+   */
+  public static int providerStatus(String message) {
+    var m = PROVIDER_STATUS.matcher(String.valueOf(message));
+    return m.find() ? Integer.parseInt(m.group(1)) : -1;
+  }
+
+  private static final Pattern PROVIDER_STATUS = Pattern.compile(
+      "(?:failed with status:? |fail with status |response \\(status )(\\d{3})\\b");
+
+  /**
+   * True for a provider's 4xx other than 408/429: the provider refused the input. Weaviate sends
+   * many objects in one provider request and gives each the request's error, so such an error
+   * shared by several objects does not say which one is at fault ({@link BatchWriter} resends them
+   * in halves until each is alone).
+   */
+  public static boolean isProviderRefusal(String message) {
+    int status = providerStatus(message);
+    return status >= 400 && status < 500 && status != 408 && status != 429;
+  }
+
+  /**
+   * Per-object errors from a batch response: mostly validation (permanent); a few are about the
+   * server's state. Errors of a vectorizer's provider are judged by the provider's status: 408, 429
+   * and 5xx are transient (rate limit, overload; retried with backoff), other 4xx permanent.
+   */
   public static ErrorClass classifyObjectError(String message) {
+    int provider = providerStatus(message);
+    if (provider >= 500 || provider == 429 || provider == 408) {
+      return ErrorClass.TRANSIENT;
+    }
+    if (provider >= 400) {
+      return ErrorClass.PERMANENT;
+    }
     String m = String.valueOf(message).toLowerCase(Locale.ROOT);
+    if (m.contains("request rate limit exceeded") || m.contains("vectorization aborted after an internal error")) {
+      // The module's own rate limiter gave up before the provider was asked, or it recovered from a panic.
+      return ErrorClass.TRANSIENT;
+    }
     if (m.contains("not enough memory") || m.contains("context deadline exceeded") || m.contains("context canceled")
         || m.contains("unavailable") || m.contains("connection refused") || m.contains("timeout")
         || m.contains("resolve node name") || m.contains("no read replica") || m.contains("not ready")

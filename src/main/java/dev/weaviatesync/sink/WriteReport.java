@@ -19,6 +19,7 @@ public final class WriteReport {
   private Throwable outage;
   private boolean outOfTime;
   private int retries;
+  private int providerSplits;
 
   public Set<String> written() {
     return written;
@@ -58,6 +59,15 @@ public final class WriteReport {
     this.outage = cause;
   }
 
+  /** How often objects sharing a vectorizer provider's refusal were resent in halves. */
+  public int providerSplits() {
+    return providerSplits;
+  }
+
+  void countProviderSplit() {
+    providerSplits++;
+  }
+
   void addRetries(int n) {
     retries += n;
   }
@@ -66,6 +76,7 @@ public final class WriteReport {
     written.addAll(other.written);
     failed.putAll(other.failed);
     retries += other.retries;
+    providerSplits += other.providerSplits;
     outOfTime |= other.outOfTime;
     if (outage == null) {
       outage = other.outage;
