@@ -260,6 +260,10 @@ public final class BatchWriter {
               attempts));
         }
       }
+      if (!stillTransient.isEmpty()) {
+        log.warn("{} of {} objects of collection {} failed transiently (attempt {}), e.g.: {}", stillTransient.size(),
+            remaining.size(), collection, attempts, errors.get(idOf.apply(stillTransient.get(0))));
+      }
       remaining = stillTransient;
       lastErrors = errors;
       return this;

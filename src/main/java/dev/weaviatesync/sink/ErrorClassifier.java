@@ -98,8 +98,11 @@ public final class ErrorClassifier {
       return ErrorClass.PERMANENT;
     }
     String m = String.valueOf(message).toLowerCase(Locale.ROOT);
-    if (m.contains("request rate limit exceeded") || m.contains("vectorization aborted after an internal error")) {
-      // The module's own rate limiter gave up before the provider was asked, or it recovered from a panic.
+    if (m.contains("request rate limit exceeded") || m.contains("vectorization aborted after an internal error")
+        || m.contains("panic occurred")) {
+      // The module's own rate limiter gave up before the provider was asked, or Weaviate recovered
+      // from a panic (e.g. text2vec-openai without its tokenizer vocabulary): not the object's fault.
+      // Retried; if it persists on a healthy server, dead-lettered as TRANSIENT_EXHAUSTED, not REJECTED.
       return ErrorClass.TRANSIENT;
     }
     if (m.contains("not enough memory") || m.contains("context deadline exceeded") || m.contains("context canceled")

@@ -66,6 +66,9 @@ class ErrorClassifierTest {
   @Test
   void shouldKeepTheServerStateRules() {
     assertThat(ErrorClassifier.classifyObjectError("not enough memory")).isEqualTo(ErrorClass.TRANSIENT);
+    assertThat(ErrorClassifier.classifyObjectError(
+        "panic occurred: runtime error: invalid memory address or nil pointer dereference"))
+        .isEqualTo(ErrorClass.TRANSIENT);
     assertThat(ErrorClassifier.classifyObjectError("invalid number property 'price' on class 'Item'"))
         .isEqualTo(ErrorClass.PERMANENT);
   }
