@@ -378,6 +378,10 @@ public final class BadInputs {
     b = new B(l, "number longer than 1000 digits", "`\"version\":1111...` with 1001 digits");
     b.value(b.json().replace("\"version\":1", "\"version\":" + "1".repeat(1001)))
         .invalid("malformed JSON: Number value length (1001) exceeds the maximum allowed (1000");
+    b = new B(l, "unknown field holding a number beyond BigDecimal's range", "`\"extra\":1e9999999999` beside a valid event");
+    b.value(b.json().replace("}}", "},\"extra\":1e9999999999}"))
+        .readmeSays("unknown fields are ignored: applied")
+        .invalid("malformed JSON: Value \"1e9999999999\" can not be deserialized");
     b = new B(l, "duplicate field", "`\"op\":\"UPSERT\"` and, later in the same object, `\"op\":\"DELETE\"`");
     b.setup(upsert(b.id, 1)).value(b.json().replace("\"version\":1", "\"version\":2,\"op\":\"DELETE\""))
         .deleted("the last occurrence of a field wins (Jackson's default, as in Python's `json`); here the object is deleted");
@@ -448,6 +452,9 @@ public final class BadInputs {
     new B(l, "version above 2^63-1", "`\"version\":9223372036854775808`")
         .edit(e -> e.put("version", new java.math.BigInteger("9223372036854775808")))
         .invalid("version: must fit in 64 bits, not 9223372036854775808");
+    b = new B(l, "version in exponent notation beyond 64 bits", "`\"version\":100e2147483647`");
+    b.value(b.json().replace("\"version\":1", "\"version\":100e2147483647"))
+        .invalid("version: must fit in 64 bits, not 1.00E+2147483649");
     b = new B(l, "version written as 3.0", "`\"version\":3.0`");
     b.value(b.json().replace("\"version\":1", "\"version\":3.0"))
         .applied("as version 3 (JSON Schema's `integer` includes 3.0)");
@@ -466,6 +473,12 @@ public final class BadInputs {
         .edit(e -> e.put("occurredAt", 1795947330123L)).invalid("occurredAt: must be a string, not number");
     new B(l, "occurredAt with lower-case t and z", "`\"occurredAt\":\"2026-11-29t10:15:30z\"`")
         .edit(e -> e.put("occurredAt", "2026-11-29t10:15:30z")).applied("RFC 3339 allows both letters in lower case");
+    new B(l, "occurredAt with a +19:00 offset", "`\"occurredAt\":\"2026-11-29T10:15:30+19:00\"`")
+        .edit(e -> e.put("occurredAt", "2026-11-29T10:15:30+19:00"))
+        .applied("RFC 3339 allows any offset hour 00-23 (Java's `OffsetDateTime` holds none beyond 18; the worker does not need it)");
+    new B(l, "occurredAt with ten fraction digits", "`\"occurredAt\":\"2026-11-29T10:15:30.1234567891Z\"`")
+        .edit(e -> e.put("occurredAt", "2026-11-29T10:15:30.1234567891Z"))
+        .applied("RFC 3339 allows any number of fraction digits");
     new B(l, "occurredAt on a day that does not exist", "`\"occurredAt\":\"2026-02-30T10:15:30Z\"`")
         .edit(e -> e.put("occurredAt", "2026-02-30T10:15:30Z"))
         .readmeSays("`occurredAt` is an RFC 3339 timestamp, and RFC 3339 (section 5.7) has no 30 February: "
