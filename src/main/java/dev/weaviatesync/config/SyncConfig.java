@@ -196,7 +196,8 @@ public final class SyncConfig {
     }
     // The worker's copies of a record (dead letter, pending write) are larger than the record.
     if (!kafka.containsKey("max.request.size") && !kafka.containsKey(StreamsConfig.producerPrefix("max.request.size"))) {
-      p.put(StreamsConfig.producerPrefix("max.request.size"), Integer.toString(2 * 1_048_576));
+      // SyncTopology.OWN_DLQ_MAX_MESSAGE_BYTES (config does not depend on topology)
+      p.put(StreamsConfig.producerPrefix("max.request.size"), Integer.toString(2 * 1_048_576 + 65_536));
     }
     return p;
   }

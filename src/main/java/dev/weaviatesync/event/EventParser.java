@@ -124,6 +124,12 @@ public final class EventParser {
         throw new InvalidEventException("properties", "must be a JSON object, not " + kind(props));
       }
       properties = (ObjectNode) props;
+      String lone = loneSurrogate(properties);
+      if (lone != null) {
+        // JSON's \\ud800 escapes can spell half a character. Weaviate would store a '?' in its place:
+        // a silent change of the data. Refuse it, naming where.
+        throw new InvalidEventException("properties", lone);
+      }
     } else if (props != null && !props.isNull() && !props.isObject()) {
       throw new InvalidEventException("properties", "must be a JSON object, not " + kind(props));
     }
@@ -142,6 +148,45 @@ public final class EventParser {
           + "' must be the id in canonical lower-case form: " + id);
     }
     return id;
+  }
+
+  /** Where a string of {@code node} (a name or a value) holds an unpaired surrogate, or null. */
+  private static String loneSurrogate(JsonNode node) {
+    if (node.isTextual()) {
+      return hasLoneSurrogate(node.textValue()) ? "a string value holds an unpaired UTF-16 surrogate (not Unicode text)"
+          : null;
+    }
+    for (var it = node.properties().iterator(); node.isObject() && it.hasNext(); ) {
+      var e = it.next();
+      if (hasLoneSurrogate(e.getKey())) {
+        return "a property name holds an unpaired UTF-16 surrogate (not Unicode text)";
+      }
+      String inner = loneSurrogate(e.getValue());
+      if (inner != null) {
+        return inner;
+      }
+    }
+    if (node.isArray()) {
+      for (JsonNode x : node) {
+        String inner = loneSurrogate(x);
+        if (inner != null) {
+          return inner;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static boolean hasLoneSurrogate(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String utf8(String field, byte[] bytes) throws InvalidEventException {

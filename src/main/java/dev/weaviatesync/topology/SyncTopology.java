@@ -50,6 +50,14 @@ public final class SyncTopology {
    */
   public static final int OWN_TOPIC_MAX_MESSAGE_BYTES = 2 * 1_048_576;
 
+  /**
+   * {@code max.message.bytes} of the dead-letter topic the worker creates, and its producer's
+   * {@code max.request.size} unless configured: 64 KiB above {@link #OWN_TOPIC_MAX_MESSAGE_BYTES}, so
+   * that the dead-letter copy of a record too large for a pending write (the record plus headers
+   * that are never dropped, larger than its pending write) still fits: TOO_LARGE can be dead-lettered.
+   */
+  public static final int OWN_DLQ_MAX_MESSAGE_BYTES = OWN_TOPIC_MAX_MESSAGE_BYTES + 65_536;
+
   public static String sourceName(EntityType t) {
     return "source." + t.name();
   }

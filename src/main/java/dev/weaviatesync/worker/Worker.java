@@ -175,7 +175,7 @@ public final class Worker implements AutoCloseable {
         var topic = new NewTopic(t, config.topicsPartitions(), config.topicsReplicationFactor());
         if (t.equals(config.dlqTopic())) {
           // Room for any record an input topic with Kafka's default limit took, plus our headers.
-          topic.configs(Map.of("max.message.bytes", Integer.toString(SyncTopology.OWN_TOPIC_MAX_MESSAGE_BYTES)));
+          topic.configs(Map.of("max.message.bytes", Integer.toString(SyncTopology.OWN_DLQ_MAX_MESSAGE_BYTES)));
         }
         topics.add(topic);
       }

@@ -105,4 +105,15 @@ class EventParserTest {
     assertThatThrownBy(() -> parser.parse(null, null, "ItemChanged")).hasMessageStartingWith("key: a tombstone");
     assertThatThrownBy(() -> parser.parse(b("abc"), null, "ItemChanged")).hasMessage("key: 'abc' is not a UUID");
   }
+
+  @Test
+  void shouldRefuseAnUnpairedSurrogateInPropertiesButTakeAPairedOne() throws Exception {
+    // Weaviate stored "\ud800" as '?': a silent change of the data (found by the bad-input catalogue).
+    assertThatThrownBy(() -> parser.parse(b(ID), b(event("").replace("\"title\":\"x\"", "\"title\":\"a\\ud800b\"")),
+        "ItemChanged")).hasMessage("properties: a string value holds an unpaired UTF-16 surrogate (not Unicode text)");
+    assertThatThrownBy(() -> parser.parse(b(ID), b(event("").replace("\"title\":\"x\"", "\"t\\udc00\":[\"x\"]")),
+        "ItemChanged")).isInstanceOf(InvalidEventException.class).hasMessageContaining("surrogate");
+    assertThat(parser.parse(b(ID), b(event("").replace("\"title\":\"x\"", "\"title\":\"\\ud83d\\ude00\"")),
+        "ItemChanged").properties().get("title").textValue()).isEqualTo("\uD83D\uDE00");
+  }
 }
