@@ -287,7 +287,8 @@ class SyncModelTest {
     private final ReferenceModel model;
     private final TopologyHarness harness;
     private final Map<Integer, Send> bySend = new HashMap<>();
-    private final List<String> log = new ArrayList<>();
+    /** What happened, rendered only for a failure report: strings, or {@link Sent} entries. */
+    private final List<Object> log = new ArrayList<>();
     private ReferenceModel.Snapshot committed;
     private int step;
 
@@ -326,7 +327,7 @@ class SyncModelTest {
         step++;
         boolean expected = model.flush(step);
         var actual = harness.flush(step);
-        log.add("#" + step + " FLUSH");
+        log.add(new Flushed(step));
         checkFatal(expected, actual);
         return;
       }
@@ -356,9 +357,23 @@ class SyncModelTest {
       records.incrementAndGet();
       var result = model.onEvent(s.event(), step);
       var actual = harness.pipe(s.record(), step);
-      log.add("#" + step + " send " + s.event().send() + ": " + s.label() + " -> model: "
-          + result.verdict().name().toLowerCase());
+      log.add(new Sent(step, s, result.verdict()));
       checkFatal(result.fatal(), actual);
+    }
+
+    private record Sent(int step, Send send, Verdict verdict) {
+      @Override
+      public String toString() {
+        return "#" + step + " send " + send.event().send() + ": " + send.label() + " -> model: "
+            + verdict.name().toLowerCase();
+      }
+    }
+
+    private record Flushed(int step) {
+      @Override
+      public String toString() {
+        return "#" + step + " FLUSH";
+      }
     }
 
     private void arm(FatalArm arm) {
@@ -444,10 +459,10 @@ class SyncModelTest {
             .append("\n  dead letters actual:   ").append(sorted(harness.deadLetters().stream()
                 .filter(d -> id.equals(d.id())).map(d -> new Dead(d.send(), d.id(), d.category())).toList()))
             .append("\n  history (steps of this id and episode-wide actions):");
-        for (String line : log) {
-          if (line.contains(" " + label + " ") || !line.startsWith("#") && !line.startsWith("  ->")
-              || log.size() <= 60) {
-            out.append("\n    ").append(line);
+        for (Object entry : log) {
+          boolean mine = entry instanceof Sent sent && sent.send().event().id().equals(id);
+          if (mine || entry instanceof String || log.size() <= 60) {
+            out.append("\n    ").append(entry);
           }
         }
         out.append('\n');
