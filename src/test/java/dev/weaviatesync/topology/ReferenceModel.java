@@ -94,6 +94,9 @@ final class ReferenceModel {
   private final Map<String, List<Write>> writes = new HashMap<>();
   private final Set<Integer> fixedMarkers = new HashSet<>();
   private FatalArm fatal = FatalArm.NONE;
+  /** Counters ("counted as stale", "counted as repeated"): in memory, so an abort does not roll them back. */
+  private long stale;
+  private long repeated;
 
   ReferenceModel(int flushMaxRecords) {
     this.flushMaxRecords = flushMaxRecords;
@@ -109,6 +112,11 @@ final class ReferenceModel {
     Guard g = s == null ? null : s.guard();
     Verdict verdict = verdict(g, e);
     if (verdict != Verdict.ACCEPTED) {
+      if (verdict == Verdict.STALE) {
+        stale++;
+      } else {
+        repeated++;
+      }
       return new Result(verdict, false);
     }
     Long h = e.version() != null ? e.version() : g == null ? null : g.h();
@@ -213,6 +221,14 @@ final class ReferenceModel {
   /** Weaviate's schema gets the property that {@code marker} stands for. */
   void fix(int marker) {
     fixedMarkers.add(marker);
+  }
+
+  long stale() {
+    return stale;
+  }
+
+  long repeated() {
+    return repeated;
   }
 
   int pendingCount() {

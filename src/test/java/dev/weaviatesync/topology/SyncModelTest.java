@@ -61,8 +61,9 @@ import org.slf4j.LoggerFactory;
  * <p>What is compared, per id: present in Weaviate with the properties of the expected event, or
  * absent; the list of writes Weaviate received for it (step, upsert with properties or delete), which
  * also checks "at most one write per id per flush" and "a repeat writes nothing"; the dead-letter
- * records (which delivery, which category). And, at every step, that a fatal sink error stops the
- * task exactly where the model says it must.
+ * records (which delivery, which category). Per episode: the {@code stale} and {@code repeated}
+ * counters. And, at every step, that a fatal sink error stops the task exactly where the model says
+ * it must.
  */
 class SyncModelTest {
   static final long CASES = Long.getLong("model.cases", 100_000);
@@ -436,6 +437,11 @@ class SyncModelTest {
       if (!diverging.isEmpty()) {
         throw new AssertionError(report(diverging.size() + " of " + episode.histories().size()
             + " ids end differently from the reference model", diverging));
+      }
+      if (model.stale() != harness.stats.stale() || model.repeated() != harness.stats.repeated()) {
+        throw new AssertionError(report("the counters differ from the model's: stale " + harness.stats.stale()
+            + " (model " + model.stale() + "), repeated " + harness.stats.repeated() + " (model " + model.repeated()
+            + ")", List.of()));
       }
     }
 
