@@ -90,6 +90,21 @@ class SyncModelRegressionTest {
     assertThat(harness.stats.repeated()).isEqualTo(1);
   }
 
+  /**
+   * SyncModelTest, on cc48c54 with the pending-repeat, tombstone and dead-letter holes patched out:
+   * v0 UPSERT, flush, v0 UPSERT (other properties), flush. The second one is a repeat: no write.
+   */
+  @Test
+  void shouldNotOverwriteTheWrittenVersionWithAnotherUpsertOfTheSameVersion() {
+    pipe(upsert(0L, "e0"));
+    flush();
+    pipe(upsert(0L, "e1"));
+    flush();
+    assertThat(harness.weaviate(ID)).isEqualTo(Map.of("title", "e0"));
+    assertThat(writes()).containsExactly("UPSERT e0");
+    assertThat(harness.stats.repeated()).isEqualTo(1);
+  }
+
   /** SyncModelTest, second counterexample on cc48c54: v0 UPSERT, tombstone, v0 UPSERT, all in one flush. */
   @Test
   void shouldKeepAnIdDeletedWhenALateUpsertFollowsATombstone() {
