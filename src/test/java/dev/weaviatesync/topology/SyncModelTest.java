@@ -10,6 +10,7 @@ import dev.weaviatesync.topology.ReferenceModel.Op;
 import dev.weaviatesync.topology.ReferenceModel.Verdict;
 import dev.weaviatesync.topology.ReferenceModel.Write;
 import dev.weaviatesync.topology.TopologyHarness.ScriptedSink.Transient;
+import java.lang.management.ManagementFactory;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -47,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * per-id history counts as one case; the number of tries is {@code model.cases / ids per episode}
  * ({@code -Dmodel.cases=10000000} for a long run; the default is 100,000).
  *
- * <p>A history is 1–8 events of one id: versioned and unversioned upserts and deletes, tombstones,
+ * <p>A history is 1–7 events of one id: versioned and unversioned upserts and deletes, tombstones,
  * the previous event again (a duplicate), an older event again (a late replay, also of a
  * dead-lettered one), and records that break the contract. Versions mostly grow, sometimes repeat or
  * go back. Upserts may carry a property Weaviate's schema lacks ({@code p1}/{@code p2}): rejected
@@ -68,7 +69,7 @@ import org.slf4j.LoggerFactory;
 class SyncModelTest {
   static final long CASES = Long.getLong("model.cases", 100_000);
   static final int IDS_PER_EPISODE = (int) Math.min(CASES, Integer.getInteger("model.ids.per.episode", 1000));
-  static final int MAX_EVENTS_PER_ID = 8;
+  static final int MAX_EVENTS_PER_ID = 7;
   static final int RETRY_MAX_ATTEMPTS = 3;
 
   static final AtomicLong cases = new AtomicLong();
@@ -495,14 +496,18 @@ class SyncModelTest {
         quiet.add(Map.entry(l, l.getLevel()));
         l.setLevel(level);
       }
+      var threads = ManagementFactory.getThreadMXBean();
       long started = System.nanoTime();
+      long cpuStarted = threads.getCurrentThreadCpuTime();
       try {
         return property.execute();
       } finally {
         quiet.forEach(e -> e.getKey().setLevel(e.getValue()));
+        // Cases include the runs made while shrinking, if any.
         System.out.printf("SyncModelTest: %,d cases (per-id histories) in %,d episodes, %,d records, %,d drivers, "
-                + "%,d crashes, %,d fatal aborts, %.1f s%n", cases.get(), episodes.get(), records.get(), drivers.get(),
-            crashes.get(), fatals.get(), (System.nanoTime() - started) / 1e9);
+                + "%,d crashes, %,d fatal aborts; %.1f s (test thread CPU %.1f s)%n", cases.get(), episodes.get(),
+            records.get(), drivers.get(), crashes.get(), fatals.get(), (System.nanoTime() - started) / 1e9,
+            (threads.getCurrentThreadCpuTime() - cpuStarted) / 1e9);
       }
     }
   }
