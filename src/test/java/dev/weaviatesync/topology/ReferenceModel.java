@@ -34,9 +34,15 @@ import java.util.Set;
  * </ul>
  * Dedupe: the pending write of an id is replaced by each accepted event, so a flush writes at most
  * once per id. Flush: every {@code flush.interval.ms}, or as soon as {@code flush.max.records} ids
- * are pending: one batch upsert, then one batch delete. A rejected object is dead-lettered alone
- * ({@code REJECTED}); Weaviate keeps what it had for that id. A record that breaks the event contract
- * is dead-lettered at once ({@code INVALID_EVENT}) and changes nothing else.
+ * are pending: one batch upsert, then one batch delete. Weaviate's verdict on an object depends on
+ * what it carries ({@link #verdictOf}): a rejected object is dead-lettered alone ({@code REJECTED});
+ * an object that makes Weaviate refuse the whole batch with a permanent error is isolated by
+ * splitting and dead-lettered alone ({@code PERMANENT}); an object that keeps failing with a
+ * transient per-object error on a healthy Weaviate is dead-lettered once the retry budget is spent
+ * ({@code TRANSIENT_EXHAUSTED}); in each case the rest of the batch is written and Weaviate keeps
+ * what it had for that id, and the guard remembers the event at {@code H} as dead-lettered. A record
+ * that breaks the event contract is dead-lettered at once ({@code INVALID_EVENT}) and changes
+ * nothing else.
  */
 final class ReferenceModel {
 
@@ -47,11 +53,19 @@ final class ReferenceModel {
   /** Where a fatal (401-like) sink error is armed to strike: the next call, or the next delete call. */
   enum FatalArm { NONE, NEXT_CALL, NEXT_DELETE_CALL }
 
+  /** Property {@code p<k>} that Weaviate's schema lacks until {@link #fix}: the object is rejected. */
+  static final int MISSING_PROPERTY_1 = 1;
+  static final int MISSING_PROPERTY_2 = 2;
+  /** Property {@code p3}: Weaviate refuses any batch that holds the object with a permanent error (422). */
+  static final int POISON = 3;
+  /** Property {@code p4}: Weaviate keeps failing the object with a transient per-object error. */
+  static final int ALWAYS_TRANSIENT = 4;
+
   /**
    * One record as it arrives. {@code send} identifies this delivery (the same bytes may be sent
    * again, with another {@code send}); {@code props} is the full state of an UPSERT; {@code marker}
-   * names a property that Weaviate's schema lacks until it is fixed (0: none); {@code invalid}
-   * marks a record that breaks the event contract.
+   * is the property {@code p<marker>} that decides Weaviate's verdict on it (0: none, see
+   * {@link #MISSING_PROPERTY_1} ...); {@code invalid} marks a record that breaks the event contract.
    */
   record Event(int send, String id, Op op, Long version, Map<String, Object> props, int marker, boolean invalid) {}
 
@@ -97,6 +111,8 @@ final class ReferenceModel {
   /** Counters ("counted as stale", "counted as repeated"): in memory, so an abort does not roll them back. */
   private long stale;
   private long repeated;
+  /** How often each case of the contract came up, for the test's summary. */
+  private final Map<String, Long> coverage = new HashMap<>();
 
   ReferenceModel(int flushMaxRecords) {
     this.flushMaxRecords = flushMaxRecords;
@@ -106,11 +122,13 @@ final class ReferenceModel {
   Result onEvent(Event e, int step) {
     if (e.invalid()) {
       dlq.add(new Dead(e.send(), e.id(), "INVALID_EVENT"));
+      count("dead letter INVALID_EVENT");
       return new Result(Verdict.INVALID, false);
     }
     IdState s = ids.get(e.id());
     Guard g = s == null ? null : s.guard();
     Verdict verdict = verdict(g, e);
+    count(coverageCase(g, e, verdict));
     if (verdict != Verdict.ACCEPTED) {
       if (verdict == Verdict.STALE) {
         stale++;
@@ -127,6 +145,37 @@ final class ReferenceModel {
     }
     boolean fatalHit = pendingCount >= flushMaxRecords && flush(step);
     return new Result(verdict, fatalHit);
+  }
+
+  private static String coverageCase(Guard g, Event e, Verdict verdict) {
+    String op = e.op().name();
+    if (e.version() == null) {
+      return "unversioned " + op + (g == null || g.h() == null ? " (no H yet)" : " (inherits H)");
+    }
+    if (g == null || g.h() == null) {
+      return "versioned " + op + ", no H yet";
+    }
+    String rel = e.version() > g.h() ? "v > H" : e.version() < g.h() ? "v < H" : "v == H after " + g.op()
+        + (g.deadLettered() ? " (dead-lettered)" : "");
+    return op + " " + rel + ": " + verdict.name().toLowerCase();
+  }
+
+  private void count(String key) {
+    coverage.merge(key, 1L, Long::sum);
+  }
+
+  Map<String, Long> coverage() {
+    return coverage;
+  }
+
+  /** Weaviate's verdict on one upserted object: null when it is written, else the dead-letter category. */
+  String verdictOf(Event e) {
+    return switch (e.marker()) {
+      case MISSING_PROPERTY_1, MISSING_PROPERTY_2 -> fixedMarkers.contains(e.marker()) ? null : "REJECTED";
+      case POISON -> "PERMANENT";
+      case ALWAYS_TRANSIENT -> "TRANSIENT_EXHAUSTED";
+      default -> null;
+    };
   }
 
   private static Verdict verdict(Guard g, Event e) {
@@ -165,8 +214,10 @@ final class ReferenceModel {
         return true;
       }
       for (Event e : upserts) {
-        if (e.marker() != 0 && !fixedMarkers.contains(e.marker())) {
-          dlq.add(new Dead(e.send(), e.id(), "REJECTED"));
+        String failure = verdictOf(e);
+        if (failure != null) {
+          dlq.add(new Dead(e.send(), e.id(), failure));
+          count("dead letter " + failure);
           Guard g = ids.get(e.id()).guard();
           ids.put(e.id(), new IdState(new Guard(g.h(), g.op(), true), null));
         } else {

@@ -310,8 +310,9 @@ final class TopologyHarness implements AutoCloseable {
 
   /**
    * Weaviate for the model test: an {@link InMemorySink} that (1) rejects objects carrying a
-   * property {@code p<k>} until the schema gets it ({@link #fix}), like the README's worked example;
-   * (2) fails transiently on demand, at most {@code retry.max.attempts - 1} calls in a row, so the
+   * property {@code p1}/{@code p2} until the schema gets it ({@link #fix}), like the README's worked
+   * example, refuses every batch holding an object with {@code p3} (gRPC {@code INVALID_ARGUMENT}),
+   * and fails every object with {@code p4} with "not enough memory"; (2) fails transiently on demand, at most {@code retry.max.attempts - 1} calls in a row, so the
    * retry always succeeds; (3) refuses the credentials (gRPC {@code UNAUTHENTICATED}) from an armed
    * point until the harness fixes them; (4) logs every object write with the step it happened in.
    */
@@ -368,10 +369,20 @@ final class TopologyHarness implements AutoCloseable {
       if (failed != null) {
         return failed;
       }
+      if (objects.stream().anyMatch(o -> o.properties().containsKey("p" + ReferenceModel.POISON))) {
+        throw WeaviateApiException.gRPC(new StatusRuntimeException(Status.INVALID_ARGUMENT.withDescription(
+            "batch refused: invalid value for property 'p" + ReferenceModel.POISON + "'")));
+      }
       store.rejectIds.clear();
       for (UpsertObject o : objects) {
         for (String p : o.properties().keySet()) {
-          if (p.startsWith("p") && !fixed.contains(Integer.parseInt(p.substring(1)))) {
+          if (!p.startsWith("p")) {
+            continue;
+          }
+          int marker = Integer.parseInt(p.substring(1));
+          if (marker == ReferenceModel.ALWAYS_TRANSIENT) {
+            store.rejectIds.put(o.id(), "not enough memory");
+          } else if (!fixed.contains(marker)) {
             store.rejectIds.put(o.id(), "no such prop with name '" + p + "' found in class '" + collection + "'");
           }
         }
