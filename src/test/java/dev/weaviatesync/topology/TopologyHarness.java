@@ -61,7 +61,11 @@ import org.apache.kafka.streams.test.TestRecord;
  * thread dying on {@link FatalSinkException}) drops the uncommitted dead-letter records, restarts
  * from the snapshot, and hands back the uncommitted input records for the caller to pipe again: that
  * is what a restarted worker reads again from the last committed offset. Writes to Weaviate are not
- * rolled back: they happened.
+ * rolled back: they happened. Commits are placed at random and sparser than every 100 ms, so an abort
+ * usually throws away several flushes' worth of work: more to redo than in production, on purpose.
+ * A fatal error on a delete call lands between a flush's upsert call (done) and its delete call: an
+ * abort in the middle of a flush. The driver itself runs {@code at_least_once}; its own commits are
+ * never relied on.
  *
  * <h2>Restart</h2>
  * A restarted task restores its stores from their changelogs <em>before</em> its processor's
@@ -71,11 +75,23 @@ import org.apache.kafka.streams.test.TestRecord;
  * {@link MockProcessorContext}, as a store unit test would) and the new driver opens that
  * directory: its processor starts on restored stores, as after a changelog restore.
  *
- * <h2>What TopologyTestDriver cannot show</h2>
- * One partition, one task, one thread: no rebalance, no two tasks of one id (keys are canonical).
- * Punctuations run only when the test advances the wall clock, so a flush never overlaps records;
- * after a restart the re-read records are piped in one burst before the next flush. The changelog
- * itself (topics, compaction, read_committed) is not exercised: the snapshot stands for it.
+ * <h2>What this cannot show</h2>
+ * <ul>
+ *   <li>One partition, one task, one thread, one type: no rebalance, no two tasks racing for an id.
+ *   <li>Exactly-once machinery (transactional producer, fencing, the transaction timeout behind the
+ *       flush deadline) and the changelog topics themselves (compaction, read_committed): the
+ *       snapshot and the abort emulation stand for them.
+ *   <li>Time: punctuations run only when the test advances the wall clock, so a flush never overlaps
+ *       records; re-read records are piped in one burst before the next flush; crashes fall between
+ *       steps. The flush deadline, {@code deleted.retention.ms} and the purge of deleted ids are
+ *       never reached.
+ *   <li>Weaviate down: runs of transient errors are always shorter than the retry budget, so the
+ *       outage path (pause, background probe, resume) and the poison-batch bisection of transient
+ *       errors are not taken; {@link ScriptedSink#isReady()} is always true, so a key refused while
+ *       paused is not either. Deletes are never refused per object.
+ *   <li>Records near the size limit ({@code TOO_LARGE}, shortened dead-letter headers), vectors,
+ *       and the dead-letter headers beyond the category and the delivery they name.
+ * </ul>
  */
 final class TopologyHarness implements AutoCloseable {
   static final String TYPE = "ItemChanged";
