@@ -16,6 +16,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <p>With {@code CI=true} a stack that cannot start fails the test; elsewhere the test is aborted
  * with the reason, visibly, never silently.
+ *
+ * <p>{@link #startAt} starts a stack of a test's own under another directory, for a test that kills
+ * and restarts the servers (the fault suite) without touching the shared one.
  */
 public final class LocalStack implements BeforeAllCallback {
   private static final Path ROOT = Path.of(System.getProperty("project.basedir", ".")).toAbsolutePath();
@@ -23,11 +26,33 @@ public final class LocalStack implements BeforeAllCallback {
   private static LocalStack instance;
   private static RuntimeException startFailure;
 
-  private final Path kafkaDir = DIR.resolve("kafka");
-  private final Path weaviateDir = DIR.resolve("weaviate");
+  private final Path dir;
+  private final Path kafkaDir;
+  private final Path weaviateDir;
   private String bootstrap;
   private int weaviateHttpPort;
   private int weaviateGrpcPort;
+
+  /** For {@code @ExtendWith}: the shared stack under {@code target/it-stack}. */
+  public LocalStack() {
+    this(DIR);
+  }
+
+  private LocalStack(Path dir) {
+    this.dir = dir;
+    this.kafkaDir = dir.resolve("kafka");
+    this.weaviateDir = dir.resolve("weaviate");
+  }
+
+  /**
+   * A stack of the caller's own under {@code dir} (wiped first), not shared with other tests; failing
+   * to start throws. Stopped by {@link #stop()} or when the JVM exits.
+   */
+  public static LocalStack startAt(Path dir) {
+    var s = new LocalStack(dir);
+    s.start();
+    return s;
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) {
@@ -60,14 +85,14 @@ public final class LocalStack implements BeforeAllCallback {
       // A previous test JVM that was killed left its servers running: stop them first.
       quietly("scripts/weaviate.sh", "stop", weaviateDir.toString());
       quietly("scripts/kafka.sh", "stop", kafkaDir.toString());
-      if (Files.isDirectory(DIR)) {
-        try (var dirs = Files.list(DIR)) {
+      if (Files.isDirectory(dir)) {
+        try (var dirs = Files.list(dir)) {
           // Tests' own servers (startExtraWeaviate) of a killed JVM, too.
           dirs.filter(d -> Files.exists(d.resolve("pid"))).forEach(d -> quietly("scripts/weaviate.sh", "stop", d.toString()));
         }
       }
-      deleteRecursively(DIR);
-      Files.createDirectories(DIR);
+      deleteRecursively(dir);
+      Files.createDirectories(dir);
       script("scripts/kafka.sh", "start", kafkaDir.toString());
       bootstrap = Files.readString(kafkaDir.resolve("bootstrap")).trim();
       script("scripts/weaviate.sh", "start", weaviateDir.toString());
@@ -75,12 +100,15 @@ public final class LocalStack implements BeforeAllCallback {
       weaviateHttpPort = Integer.parseInt(ports[0]);
       weaviateGrpcPort = Integer.parseInt(ports[1]);
     } catch (IOException e) {
-      throw new IllegalStateException("cannot prepare " + DIR + ": " + e, e);
+      throw new IllegalStateException("cannot prepare " + dir + ": " + e, e);
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      quietly("scripts/weaviate.sh", "stop", weaviateDir.toString());
-      quietly("scripts/kafka.sh", "stop", kafkaDir.toString());
-    }, "local-stack-stop"));
+    Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "local-stack-stop"));
+  }
+
+  /** Stops both servers (TERM, then KILL); idempotent. */
+  public void stop() {
+    quietly("scripts/weaviate.sh", "stop", weaviateDir.toString());
+    quietly("scripts/kafka.sh", "stop", kafkaDir.toString());
   }
 
   public String bootstrap() {
@@ -106,6 +134,60 @@ public final class LocalStack implements BeforeAllCallback {
 
   public void startWeaviate() {
     script("scripts/weaviate.sh", "start", weaviateDir.toString());
+  }
+
+  /** SIGKILL of the Weaviate server; returns once it is dead. {@link #startWeaviate()} restarts it on the same data. */
+  public void killWeaviate() throws Exception {
+    kill(weaviateDir);
+  }
+
+  /** SIGKILL of the broker; returns once it is dead. {@link #startBroker()} restarts it on the same log dirs. */
+  public void killBroker() throws Exception {
+    kill(kafkaDir);
+  }
+
+  public void startBroker() {
+    script("scripts/kafka.sh", "start", kafkaDir.toString());
+  }
+
+  public long weaviatePid() throws IOException {
+    return Long.parseLong(Files.readString(weaviateDir.resolve("pid")).trim());
+  }
+
+  public long brokerPid() throws IOException {
+    return Long.parseLong(Files.readString(kafkaDir.resolve("pid")).trim());
+  }
+
+  private static void kill(Path serverDir) throws Exception {
+    long pid = Long.parseLong(Files.readString(serverDir.resolve("pid")).trim());
+    Process p = new ProcessBuilder("kill", "-KILL", Long.toString(pid)).inheritIO().start();
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("kill -KILL " + pid + " failed");
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (running(pid)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("pid " + pid + " still runs 30 s after SIGKILL");
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /**
+   * Whether {@code pid} runs. A server is started in the background of a script that exits, so it is
+   * reparented to PID 1; where that does not reap, a killed server stays a zombie (see scripts/lib.sh).
+   */
+  public static boolean running(long pid) {
+    Path stat = Path.of("/proc", Long.toString(pid), "stat");
+    if (Files.isReadable(stat)) {
+      try {
+        String s = Files.readString(stat);
+        return s.charAt(s.lastIndexOf(')') + 2) != 'Z';
+      } catch (IOException e) {
+        return false; // gone between the check and the read
+      }
+    }
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
   }
 
   /** SIGSTOP: Weaviate hangs (accepts connections, answers nothing) until {@link #thawWeaviate()}. */

@@ -21,15 +21,29 @@ public final class WorkerProcess implements AutoCloseable {
 
   /** Same, with extra environment variables for the process. */
   public static WorkerProcess start(Path config, java.util.Map<String, String> env) throws Exception {
+    return start(config, env, Files.createTempFile("worker", ".log"));
+  }
+
+  /** Same, with its output appended to {@code log}. */
+  public static WorkerProcess start(Path config, java.util.Map<String, String> env, Path log) throws Exception {
     Path root = LocalStack.root();
     String cp = root.resolve("target/classes") + ":" + Files.readString(root.resolve("target/runtime.classpath")).trim();
-    Path log = Files.createTempFile("worker", ".log");
     var cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-cp", cp,
         "dev.weaviatesync.cli.Main", "run", "--config", config.toString());
-    var builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    var builder = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().putAll(env);
     Process p = builder.start();
     return new WorkerProcess(p, log);
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  /** The exit code, or -1 while it runs. */
+  public int exitCode() {
+    return process.isAlive() ? -1 : process.exitValue();
   }
 
   public boolean isAlive() {
