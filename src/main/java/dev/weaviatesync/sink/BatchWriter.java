@@ -141,7 +141,7 @@ public final class BatchWriter {
       if (healthy.getAsBoolean()) {
         report.markOutOfTime();
       } else {
-        report.outage(new WeaviateRejectedException("Weaviate did not answer before the flush deadline"));
+        report.outage(new java.util.concurrent.TimeoutException("Weaviate did not answer before the flush deadline"));
       }
     } catch (RuntimeException e) {
       switch (ErrorClassifier.classify(e)) {
