@@ -119,4 +119,45 @@ class PromiseIT {
       LocalStack.stopExtraWeaviate(dir);
     }
   }
+
+  @Test
+  void shouldDeadLetterTheObjectThatPoisonsItsBatchOnALiveWeaviateAndWriteTheRest() throws Exception {
+    // Hole 3 against the real server: every gRPC request carrying the poison object fails as a whole
+    // (the relay drops the connection: UNAVAILABLE), while REST readiness and the probe's gRPC read
+    // answer. Before, pause/resume/fail repeated forever and nothing was written.
+    try (var proxy = new dev.weaviatesync.stack.PoisonProxy(stack.weaviateGrpcPort(), "poison-pill-7f3a");
+         var s = new Scenario(stack, "poison", 1)) {
+      s.set("weaviate.grpc.port", Integer.toString(proxy.port())).set("retry.max.attempts", "3")
+          .set("retry.initial.backoff.ms", "50").set("retry.max.backoff.ms", "200");
+      try (var worker = Worker.start(s.config())) {
+        var good = new ArrayList<String>();
+        String poison = UUID.randomUUID().toString();
+        for (int i = 0; i < 30; i++) {
+          String id = UUID.randomUUID().toString();
+          good.add(id);
+          s.send(s.itemTopic, id, Events.upsert(s.itemType, id, 1L, Map.of("title", "fine " + i)));
+          if (i == 17) {
+            s.send(s.itemTopic, poison, Events.upsert(s.itemType, poison, 1L, Map.of("title", "poison-pill-7f3a")));
+          }
+        }
+        s.flush();
+        await("the poison object is dead-lettered, the rest written").atMost(Duration.ofSeconds(120))
+            .until(() -> s.dlqRecords().size() == 1 && s.weaviate().objects(s.itemCollection).keySet().containsAll(good));
+        var r = s.dlqRecords().get(0);
+        assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(poison);
+        assertThat(DlqHeaders.text(r.headers(), DlqHeaders.CATEGORY)).isEqualTo("TRANSIENT_EXHAUSTED");
+        assertThat(s.weaviate().objects(s.itemCollection)).doesNotContainKey(poison);
+        assertThat(proxy.drops()).isPositive();
+        await("processing is not paused").atMost(Duration.ofSeconds(10)).until(() -> !worker.weaviateDown());
+        String next = UUID.randomUUID().toString();
+        s.send(s.itemTopic, next, Events.upsert(s.itemType, next, 1L, Map.of("title", "after the poison")));
+        s.flush();
+        await("the next event is written").atMost(Duration.ofSeconds(60))
+            .until(() -> s.weaviate().objects(s.itemCollection).containsKey(next));
+        SyncWorkerIT.report("poison batch: real Weaviate behind a relay that drops every gRPC request carrying one "
+            + "object (" + proxy.drops() + " drops): that object dead-lettered TRANSIENT_EXHAUSTED, the other 30 and "
+            + "the next event written, " + worker.stats().retriesTotal() + " retries");
+      }
+    }
+  }
 }
