@@ -183,12 +183,7 @@ public final class BatchWriter {
           + "to find the one at fault", attempt.suspects.size(), collection,
           attempt.lastErrors.get(idOf.apply(attempt.suspects.get(0))));
       report.countProviderSplit();
-      var suspects = List.copyOf(attempt.suspects);
-      int half = suspects.size() / 2;
-      report.merge(run(suspects.subList(0, half), idOf, call, collection, deadline, retry));
-      if (report.outage() == null && !report.outOfTime()) {
-        report.merge(run(suspects.subList(half, suspects.size()), idOf, call, collection, deadline, retry));
-      }
+      bisect(List.copyOf(attempt.suspects), idOf, call, collection, deadline, report, retry);
     }
     return report;
   }
@@ -238,7 +233,7 @@ public final class BatchWriter {
       // A provider refusal (a vectorizer's 400) that several objects share came from one provider
       // request with all of them in it: it does not say which object is at fault.
       var refusals = new java.util.HashMap<String, Integer>();
-      for (T item : remaining) {
+      for (T item : errors.isEmpty() ? List.<T>of() : remaining) {
         String err = errors.get(idOf.apply(item));
         if (err != null && ErrorClassifier.isProviderRefusal(err)) {
           refusals.merge(err, 1, Integer::sum);
