@@ -13,7 +13,7 @@ final class PropertyValues {
 
   static Map<String, Object> toMap(ObjectNode node) {
     var map = new LinkedHashMap<String, Object>();
-    node.fields().forEachRemaining(e -> {
+    node.properties().forEach(e -> {
       Object v = value(e.getValue());
       if (v != null) {
         map.put(e.getKey(), v);

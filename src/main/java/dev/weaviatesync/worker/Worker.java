@@ -259,7 +259,11 @@ public final class Worker implements AutoCloseable {
     closed = true;
     Duration grace = config.shutdownGrace();
     if (streams != null) {
-      if (!streams.close(new KafkaStreams.CloseOptions().timeout(grace))) {
+      // REMAIN_IN_GROUP: what the close(KafkaStreams.CloseOptions) this replaces did (its leaveGroup
+      // defaulted to false); a restarted worker takes its partitions back without a rebalance storm.
+      var options = org.apache.kafka.streams.CloseOptions.timeout(grace).withGroupMembershipOperation(
+          org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP);
+      if (!streams.close(options)) {
         log.warn("Kafka Streams did not close within {}", grace);
       }
     }

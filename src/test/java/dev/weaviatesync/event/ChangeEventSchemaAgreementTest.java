@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.networknt.schema.JsonSchema;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.SpecVersion;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
 import dev.weaviatesync.config.SyncConfig;
 import dev.weaviatesync.sink.BatchWriter;
 import dev.weaviatesync.sink.SinkAvailability;
@@ -91,7 +91,7 @@ class ChangeEventSchemaAgreementTest {
 
   @Test
   void shouldAcceptAndRejectExactlyTheSameSamples() throws Exception {
-    JsonSchema schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+    Schema schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
         .getSchema(Files.readString(Path.of("schema/change-event.schema.json")));
     var config = SyncConfig.of(Map.of("kafka.state.dir", Files.createTempDirectory("agreement").toString()));
     var sink = new InMemorySink();
@@ -124,7 +124,7 @@ class ChangeEventSchemaAgreementTest {
     }
   }
 
-  private static boolean schemaAccepts(JsonSchema schema, String sample) {
+  private static boolean schemaAccepts(Schema schema, String sample) {
     JsonNode node;
     try {
       var parser = MAPPER.getFactory().createParser(sample);
