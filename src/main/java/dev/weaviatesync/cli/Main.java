@@ -36,7 +36,18 @@ public final class Main implements Runnable {
     return cli.execute(args);
   }
 
+  /**
+   * The worker's logging set-up ({@code dev/weaviatesync/logback.xml}: own level from LOG_LEVEL,
+   * Kafka and gRPC at WARN) unless {@code -Dlogback.configurationFile} names another. It is not
+   * called {@code logback.xml}, so a service that takes this jar for the producer library keeps its
+   * own logging configuration.
+   */
+  static final String LOGBACK_CONFIG = "dev/weaviatesync/logback.xml";
+
   public static void main(String[] args) {
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", LOGBACK_CONFIG);
+    }
     System.exit(run(args));
   }
 }

@@ -1,7 +1,5 @@
 package dev.weaviatesync.producer;
 
-import dev.weaviatesync.config.EntityType;
-import dev.weaviatesync.config.SyncConfig;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -38,17 +36,6 @@ public final class ChangePublisher implements AutoCloseable {
   /** A builder with the default types: {@code ItemChanged → item-changed}, {@code TaskChanged → task-changed}. */
   public static Builder builder() {
     return new Builder();
-  }
-
-  /** A publisher for the types, topics and Kafka settings of a worker configuration. */
-  public static ChangePublisher forConfig(SyncConfig config) {
-    var b = new Builder();
-    b.topics.clear();
-    for (EntityType t : config.types()) {
-      b.topic(t.name(), t.topic());
-    }
-    config.clientProperties().forEach((k, v) -> b.kafka.put((String) k, (String) v));
-    return b.build();
   }
 
   /**
@@ -137,9 +124,25 @@ public final class ChangePublisher implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Exactly these types and topics, instead of the defaults ({@code ItemChanged → item-changed},
+     * {@code TaskChanged → task-changed}): a type missing here is refused by {@link #publish}.
+     */
+    public Builder topics(Map<String, String> typeToTopic) {
+      topics.clear();
+      typeToTopic.forEach(this::topic);
+      return this;
+    }
+
     /** Any Kafka producer setting (security, linger, ...). Idempotence and acks=all cannot be turned off. */
     public Builder kafkaProperty(String name, String value) {
       kafka.put(name, value);
+      return this;
+    }
+
+    /** Several Kafka producer settings at once (see {@link #kafkaProperty}). */
+    public Builder kafkaProperties(Map<String, String> settings) {
+      settings.forEach(this::kafkaProperty);
       return this;
     }
 

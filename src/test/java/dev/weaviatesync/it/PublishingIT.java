@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.weaviatesync.cli.Main;
 import dev.weaviatesync.producer.Change;
-import dev.weaviatesync.producer.ChangePublisher;
 import dev.weaviatesync.producer.Changes;
 import dev.weaviatesync.producer.InvalidChangeException;
 import dev.weaviatesync.stack.Events;
@@ -63,7 +62,7 @@ class PublishingIT {
   @Test
   void shouldDeliver10000EventsInPerIdOrderWithoutLossOrDuplicates() throws Exception {
     try (var s = new Scenario(stack, "library", 3);
-         var publisher = ChangePublisher.forConfig(s.config())) {
+         var publisher = s.publisher()) {
       var ids = new ArrayList<String>();
       for (int i = 0; i < 200; i++) {
         ids.add(UUID.randomUUID().toString());

@@ -112,6 +112,16 @@ public final class Scenario implements AutoCloseable {
   }
 
   /** The configuration as a properties file, for a worker started as a process. */
+  /** A {@link dev.weaviatesync.producer.ChangePublisher} for this scenario's types, topics and broker. */
+  public dev.weaviatesync.producer.ChangePublisher publisher() {
+    var topics = new LinkedHashMap<String, String>();
+    config().types().forEach(t -> topics.put(t.name(), t.topic()));
+    return dev.weaviatesync.producer.ChangePublisher.builder()
+        .bootstrapServers(config().bootstrapServers())
+        .topics(topics)
+        .build();
+  }
+
   public Path writeConfig() throws Exception {
     Path f = Files.createTempFile("weaviate-sync", ".properties");
     var sb = new StringBuilder();
