@@ -37,8 +37,11 @@ public final class DlqHeaders {
   /**
    * The source headers followed by the dead-letter headers; any stale {@code __streams.errors.*} or
    * {@code weaviate-sync.*} header of an earlier failure (a replayed record) is replaced.
+   *
+   * @param failure one that dead-letters: its {@link Failure#category()} is the {@link #CATEGORY} header
+   * @param error the exception of the record: its class, message and stack trace
    */
-  public static Headers build(Headers source, Source src, Failure category, Throwable error, int attempts,
+  public static Headers build(Headers source, Source src, Failure failure, Throwable error, int attempts,
       String collection, String eventType, Instant failedAt) {
     var h = new RecordHeaders();
     for (var header : source) {
@@ -52,7 +55,7 @@ public final class DlqHeaders {
     put(h, TOPIC, src.topic());
     put(h, PARTITION, Integer.toString(src.partition()));
     put(h, OFFSET, Long.toString(src.offset()));
-    put(h, CATEGORY, category.name());
+    put(h, CATEGORY, failure.category());
     put(h, ATTEMPTS, Integer.toString(attempts));
     if (collection != null) {
       put(h, COLLECTION, collection);

@@ -62,8 +62,7 @@ public final class BatchWriter {
         .maxAttempts(attempts)
         .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(
             config.retryInitialBackoff(), 2.0, config.retryJitter(), config.retryMaxBackoff()))
-        .retryOnException(t -> !(t instanceof DeadlineReachedException)
-            && ErrorClassifier.classify(t) == ErrorClass.TRANSIENT)
+        .retryOnException(t -> !(t instanceof DeadlineReachedException) && ErrorClassifier.classify(t).retried())
         .retryOnResult(a -> a.hasTransientFailures())
         .failAfterMaxAttempts(false)
         .build();
@@ -76,7 +75,11 @@ public final class BatchWriter {
           if (e.getLastThrowable() != null) {
             stats.countWeaviateError(status(e.getLastThrowable()));
           }
-          stats.countRetry(e.getLastThrowable() == null ? "object" : ErrorClassifier.classify(e.getLastThrowable()).name());
+          if (e.getLastThrowable() == null) {
+            stats.countObjectRetry();
+          } else {
+            stats.countRetry(ErrorClassifier.classify(e.getLastThrowable()));
+          }
           log.warn("Weaviate call failed (attempt {}), retrying in {} ms: {}", e.getNumberOfRetryAttempts(),
               e.getWaitInterval().toMillis(),
               e.getLastThrowable() == null ? "transient per-object errors" : e.getLastThrowable().toString());
@@ -128,8 +131,8 @@ public final class BatchWriter {
         if (!healthy.getAsBoolean()) {
           // The objects failed because the server is going away (shutdown, lost node): an outage,
           // not a verdict on these records. Keep them for later.
-          report.outage(new WeaviateRejectedException("Weaviate is not ready; last object error: "
-              + done.lastErrors.values().stream().findFirst().orElse("?")));
+          report.outage("Weaviate is not ready; last object error: "
+              + done.lastErrors.values().stream().findFirst().orElse("?"));
         } else {
           // Budget spent on a live server with per-object transient errors left: dead-letter those.
           done.remainingToDlq();
@@ -141,13 +144,13 @@ public final class BatchWriter {
       if (healthy.getAsBoolean()) {
         report.markOutOfTime();
       } else {
-        report.outage(new java.util.concurrent.TimeoutException("Weaviate did not answer before the flush deadline"));
+        report.outage("Weaviate did not answer before the flush deadline");
       }
     } catch (RuntimeException e) {
       switch (ErrorClassifier.classify(e)) {
         case TRANSIENT -> {
           if (!healthy.getAsBoolean()) {
-            report.outage(e);
+            report.outage(e.toString());
           } else if (attempt.remaining.size() > 1) {
             // Weaviate answers, yet keeps failing this request: suspect an object in it.
             log.warn("Batch of {} kept failing on a healthy Weaviate ({}); bisecting it to find the object at fault",
@@ -160,11 +163,10 @@ public final class BatchWriter {
             attempt.failRemaining(Failure.TRANSIENT_EXHAUSTED, e);
           }
         }
-        case FATAL -> throw new FatalSinkException("Weaviate refused the worker's credentials or permissions: "
-            + e.getMessage(), e);
-        case SPLIT, PERMANENT -> {
-          // Too large, or refused as a whole: bisect, so that one bad object cannot take its
-          // whole batch to the dead-letter topic with it.
+        case FATAL -> throw new FatalSinkException(e.getMessage(), e);
+        default -> {
+          // PERMANENT: too large, or refused as a whole. Bisect, so that one bad object cannot take
+          // its whole batch to the dead-letter topic with it.
           if (attempt.remaining.size() <= 1) {
             attempt.failRemaining(Failure.PERMANENT, e);
           } else {
@@ -245,14 +247,13 @@ public final class BatchWriter {
         String err = errors.get(id);
         if (err == null) {
           report.addWritten(id);
-        } else if (ErrorClassifier.classifyObjectError(err) == ErrorClass.TRANSIENT) {
+        } else if (ErrorClassifier.classifyObjectError(err).retried()) {
           stillTransient.add(item);
         } else if (refusals.getOrDefault(err, 0) > 1) {
           suspects.add(item);
         } else {
-          report.addFailed(id, new WriteReport.FailedWrite(Failure.REJECTED,
-              new WeaviateRejectedException("Weaviate rejected object " + id + " in collection " + collection + ": " + err),
-              attempts));
+          report.addFailed(id, new WeaviateRejectedException(Failure.REJECTED, attempts,
+              "Weaviate rejected object " + id + " in collection " + collection + ": " + err, null));
         }
       }
       if (!stillTransient.isEmpty()) {
@@ -271,18 +272,17 @@ public final class BatchWriter {
     void remainingToDlq() {
       for (T item : remaining) {
         String id = idOf.apply(item);
-        report.addFailed(id, new WriteReport.FailedWrite(Failure.TRANSIENT_EXHAUSTED,
-            new WeaviateRejectedException("Weaviate kept failing object " + id + " in collection " + collection
-                + " after " + attempts + " attempts: " + lastErrors.get(id)), attempts));
+        report.addFailed(id, new WeaviateRejectedException(Failure.TRANSIENT_EXHAUSTED, attempts,
+            "Weaviate kept failing object " + id + " in collection " + collection + " after " + attempts
+                + " attempts: " + lastErrors.get(id), null));
       }
       remaining = List.of();
     }
 
-    void failRemaining(Failure category, RuntimeException e) {
+    void failRemaining(Failure failure, RuntimeException e) {
       for (T item : remaining) {
-        report.addFailed(idOf.apply(item), new WriteReport.FailedWrite(category,
-            new WeaviateRejectedException("Weaviate rejected the batch for collection " + collection + ": "
-                + e.getMessage(), e), attempts));
+        report.addFailed(idOf.apply(item), new WeaviateRejectedException(failure, attempts,
+            "Weaviate rejected the batch for collection " + collection + ": " + e.getMessage(), e));
       }
       remaining = List.of();
     }

@@ -10,9 +10,11 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Classifies Weaviate errors (DESIGN.md §4): UNAVAILABLE, DEADLINE_EXCEEDED, 5xx, "not enough
- * memory" and connection errors are transient; 400, 422 and per-object validation errors are
- * permanent; 401/403 are fatal; an oversized gRPC message means "split the batch".
+ * Says which {@link Failure} an error from Weaviate is (README, "Delivery guarantees and the retry
+ * policy"): UNAVAILABLE, DEADLINE_EXCEEDED, 5xx, "not enough memory" and connection errors are
+ * {@code TRANSIENT}; 400, 422 and an oversized request fail a batch as {@code PERMANENT} (the writer
+ * splits it to find the objects at fault); per-object validation errors are {@code REJECTED};
+ * 401/403 are {@code FATAL}.
  */
 public final class ErrorClassifier {
   private static final Set<String> TRANSIENT_GRPC = Set.of("UNAVAILABLE", "DEADLINE_EXCEEDED", "ABORTED",
@@ -22,39 +24,37 @@ public final class ErrorClassifier {
 
   private ErrorClassifier() {}
 
-  public static ErrorClass classify(Throwable t) {
+  /** A whole call's failure: {@code TRANSIENT}, {@code PERMANENT} or {@code FATAL}. */
+  public static Failure classify(Throwable t) {
     if (t instanceof WeaviateApiException api) {
       String msg = String.valueOf(api.getError()).toLowerCase(Locale.ROOT);
       if (api.isGPRC()) {
         String code = api.grpcStatusCode();
         if ("RESOURCE_EXHAUSTED".equals(code) && (msg.contains("larger than max") || msg.contains("message too large")
             || msg.contains("exceeds"))) {
-          return ErrorClass.SPLIT;
+          return Failure.PERMANENT; // too large: not a quota, retrying cannot fix it
         }
         // Weaviate 1.38 answers a refused API key over gRPC with UNKNOWN "extract auth: unauthorized: ...".
         if (FATAL_GRPC.contains(code) || msg.contains("unauthorized") || msg.contains("forbidden")) {
-          return ErrorClass.FATAL;
+          return Failure.FATAL;
         }
-        return TRANSIENT_GRPC.contains(code) ? ErrorClass.TRANSIENT : ErrorClass.PERMANENT;
+        return TRANSIENT_GRPC.contains(code) ? Failure.TRANSIENT : Failure.PERMANENT;
       }
       Integer status = api.httpStatusCode();
       if (status != null && (status == 401 || status == 403)) {
-        return ErrorClass.FATAL;
+        return Failure.FATAL;
       }
-      if (status != null && status == 413) {
-        return ErrorClass.SPLIT;
-      }
-      return status != null && TRANSIENT_HTTP.contains(status) ? ErrorClass.TRANSIENT : ErrorClass.PERMANENT;
+      return status != null && TRANSIENT_HTTP.contains(status) ? Failure.TRANSIENT : Failure.PERMANENT;
     }
     if (t instanceof WeaviateConnectException || t instanceof WeaviateTransportException
         || t instanceof IOException || t instanceof UncheckedIOException
         || t instanceof io.grpc.StatusRuntimeException) {
-      return ErrorClass.TRANSIENT;
+      return Failure.TRANSIENT;
     }
     if (t.getCause() != null && t.getCause() != t) {
       return classify(t.getCause());
     }
-    return ErrorClass.PERMANENT;
+    return Failure.PERMANENT;
   }
 
   /**
@@ -85,17 +85,18 @@ public final class ErrorClassifier {
   }
 
   /**
-   * Per-object errors from a batch response: mostly validation (permanent); a few are about the
-   * server's state. Errors of a vectorizer's provider are judged by the provider's status: 408, 429
-   * and 5xx are transient (rate limit, overload; retried with backoff), other 4xx permanent.
+   * Per-object errors from a batch response: mostly validation ({@code REJECTED}); a few are about
+   * the server's state ({@code TRANSIENT}). Errors of a vectorizer's provider are judged by the
+   * provider's status: 408, 429 and 5xx are transient (rate limit, overload; retried with backoff),
+   * other 4xx rejected.
    */
-  public static ErrorClass classifyObjectError(String message) {
+  public static Failure classifyObjectError(String message) {
     int provider = providerStatus(message);
     if (provider >= 500 || provider == 429 || provider == 408) {
-      return ErrorClass.TRANSIENT;
+      return Failure.TRANSIENT;
     }
     if (provider >= 400) {
-      return ErrorClass.PERMANENT;
+      return Failure.REJECTED;
     }
     String m = String.valueOf(message).toLowerCase(Locale.ROOT);
     if (m.contains("request rate limit exceeded") || m.contains("vectorization aborted after an internal error")
@@ -103,14 +104,14 @@ public final class ErrorClassifier {
       // The module's own rate limiter gave up before the provider was asked, or Weaviate recovered
       // from a panic (e.g. text2vec-openai without its tokenizer vocabulary): not the object's fault.
       // Retried; if it persists on a healthy server, dead-lettered as TRANSIENT_EXHAUSTED, not REJECTED.
-      return ErrorClass.TRANSIENT;
+      return Failure.TRANSIENT;
     }
     if (m.contains("not enough memory") || m.contains("context deadline exceeded") || m.contains("context canceled")
         || m.contains("unavailable") || m.contains("connection refused") || m.contains("timeout")
         || m.contains("resolve node name") || m.contains("no read replica") || m.contains("not ready")
         || m.contains("shutting down") || m.contains("leader") || m.contains("shard") && m.contains("read-only")) {
-      return ErrorClass.TRANSIENT;
+      return Failure.TRANSIENT;
     }
-    return ErrorClass.PERMANENT;
+    return Failure.REJECTED;
   }
 }

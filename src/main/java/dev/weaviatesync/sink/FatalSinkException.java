@@ -1,14 +1,15 @@
 package dev.weaviatesync.sink;
 
 /**
- * Weaviate refuses the worker itself (401/403): no record is at fault, so nothing goes to the
- * dead-letter topic. The stream thread stops, the uncommitted work is aborted and redone after
- * the configuration is fixed.
+ * {@link Failure#FATAL}: Weaviate refuses the worker itself (401/403), so no record is at fault and
+ * nothing goes to the dead-letter topic. The stream thread stops, the uncommitted work is aborted
+ * and redone after the configuration is fixed.
  */
 public final class FatalSinkException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  public FatalSinkException(String message, Throwable cause) {
-    super(message, cause);
+  /** @param detail what Weaviate answered (never the key) */
+  public FatalSinkException(String detail, Throwable cause) {
+    super("Weaviate refused the worker's credentials or permissions: " + detail, cause);
   }
 }

@@ -70,12 +70,15 @@ public final class SinkAvailability implements AutoCloseable {
     return lastProbeOk && System.nanoTime() - lastProbeAt < staleAfterNanos;
   }
 
-  /** Called by a flush whose retry budget ran out on a transient error while Weaviate was not healthy. */
-  public void markDown(Throwable cause) {
+  /**
+   * Called by a flush whose retry budget ran out on a transient error while Weaviate was not healthy
+   * ({@link Failure#UNAVAILABLE}, {@link WriteReport#outage()} says why).
+   */
+  public void markDown(String why) {
     if (down.compareAndSet(false, true)) {
       lastProbeOk = false;
       log.warn("Weaviate unavailable after the retry budget ({}); pausing processing and probing every {} ms. "
-          + "Pending writes are kept, nothing goes to the dead-letter topic for this.", cause.toString(),
+          + "Pending writes are kept, nothing goes to the dead-letter topic for this.", why,
           probeInterval.toMillis());
       runHook(onDown);
     }

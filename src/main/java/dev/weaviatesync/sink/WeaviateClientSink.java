@@ -116,9 +116,8 @@ public final class WeaviateClientSink implements WeaviateSink {
       }
       return true;
     } catch (IOException | RuntimeException e) {
-      if (ErrorClassifier.classify(e) == ErrorClass.FATAL) {
-        throw new FatalSinkException("Weaviate refused the worker's credentials or permissions: "
-            + BatchWriter.status(e), e);
+      if (ErrorClassifier.classify(e) == Failure.FATAL) {
+        throw new FatalSinkException(BatchWriter.status(e), e);
       }
       log.debug("Weaviate readiness check failed: {}", e.toString());
       return false;

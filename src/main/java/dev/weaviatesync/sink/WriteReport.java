@@ -6,17 +6,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What became of one batch: ids written, ids that failed for good (with why), and — when Weaviate
- * stayed unreachable through the whole retry budget — the outage cause, in which case the ids in
- * neither set were not written and must be kept for later.
+ * What became of one batch: ids written, ids that failed for good (each with its failure, ready to
+ * become a dead-letter record), and — when Weaviate stayed unreachable through the whole retry
+ * budget ({@link Failure#UNAVAILABLE}) — why, in which case the ids in neither set were not written
+ * and must be kept for later.
  */
 public final class WriteReport {
-  /** A failed id, ready to become a dead-letter record. */
-  public record FailedWrite(Failure category, Throwable error, int attempts) {}
-
   private final Set<String> written = new LinkedHashSet<>();
-  private final Map<String, FailedWrite> failed = new LinkedHashMap<>();
-  private Throwable outage;
+  private final Map<String, WeaviateRejectedException> failed = new LinkedHashMap<>();
+  private String outage;
   private boolean outOfTime;
   private int retries;
   private int providerSplits;
@@ -25,12 +23,15 @@ public final class WriteReport {
     return written;
   }
 
-  public Map<String, FailedWrite> failed() {
+  public Map<String, WeaviateRejectedException> failed() {
     return failed;
   }
 
-  /** Non-null when Weaviate was unreachable: stop flushing, pause, keep what is pending. */
-  public Throwable outage() {
+  /**
+   * Non-null when Weaviate was unreachable ({@link Failure#UNAVAILABLE}): what it last answered, or
+   * that it did not. Stop flushing, pause, keep what is pending.
+   */
+  public String outage() {
     return outage;
   }
 
@@ -51,12 +52,12 @@ public final class WriteReport {
     written.add(id);
   }
 
-  void addFailed(String id, FailedWrite f) {
+  void addFailed(String id, WeaviateRejectedException f) {
     failed.put(id, f);
   }
 
-  void outage(Throwable cause) {
-    this.outage = cause;
+  void outage(String why) {
+    this.outage = why;
   }
 
   /** How often objects sharing a vectorizer provider's refusal were resent in halves. */

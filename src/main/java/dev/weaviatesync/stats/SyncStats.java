@@ -1,5 +1,6 @@
 package dev.weaviatesync.stats;
 
+import dev.weaviatesync.sink.Failure;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -113,11 +114,23 @@ public final class SyncStats {
     return unsendable.sum();
   }
 
-  public void countDlq(String category) {
-    tagged(dlq, category, "weaviate.sync.dlq", "category", "Records sent to the dead-letter topic").increment();
+  /** A record sent to the dead-letter topic, tagged with its {@link Failure#category()}. */
+  public void countDlq(Failure failure) {
+    tagged(dlq, failure.category(), "weaviate.sync.dlq", "category", "Records sent to the dead-letter topic")
+        .increment();
   }
 
-  public void countRetry(String cause) {
+  /** A Weaviate call retried because it failed as a whole; tagged with the failure's name ({@code TRANSIENT}). */
+  public void countRetry(Failure failure) {
+    countRetry(failure.name());
+  }
+
+  /** A Weaviate call retried for the objects that failed in it transiently (tag {@code object}). */
+  public void countObjectRetry() {
+    countRetry("object");
+  }
+
+  private void countRetry(String cause) {
     tagged(retries, cause, "weaviate.sync.retries", "cause", "Retried Weaviate calls").increment();
   }
 

@@ -248,7 +248,7 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
       PendingWrite w = byId.get(f.getKey());
       remember(f.getKey(), w, true, now);
       removePending(f.getKey());
-      deadLetter(w, f.getValue().category(), f.getValue().error(), f.getValue().attempts());
+      deadLetter(w, f.getValue().failure(), f.getValue(), f.getValue().attempts());
     }
     runtime.stats().countWritten(upserted);
     runtime.stats().countDeleted(deleted);
@@ -304,14 +304,14 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     }
   }
 
-  private void deadLetter(PendingWrite w, Failure category, Throwable error, int attempts) {
+  private void deadLetter(PendingWrite w, Failure failure, Throwable error, int attempts) {
     deadLetter(w.key(), w.value(), w.headers(), w.timestamp(),
-        new DlqHeaders.Source(w.topic(), w.partition(), w.offset()), category, error, attempts);
+        new DlqHeaders.Source(w.topic(), w.partition(), w.offset()), failure, error, attempts);
   }
 
   private void deadLetter(byte[] key, byte[] value, Headers headers, long timestamp, DlqHeaders.Source source,
-      Failure category, Throwable error, int attempts) {
-    Headers built = DlqHeaders.build(headers, source, category, error, attempts, type.collection(), type.name(),
+      Failure failure, Throwable error, int attempts) {
+    Headers built = DlqHeaders.build(headers, source, failure, error, attempts, type.collection(), type.name(),
         Instant.now());
     var fitting = DlqHeaders.fit(key, value, built, runtime.maxDlqRecordBytes());
     if (fitting.isEmpty()) {
@@ -322,14 +322,14 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
       log.error("{} record {}-{}@{} ({} bytes) cannot be dead-lettered: larger than the {} bytes the dead-letter "
           + "topic accepts; it stays on its input topic at that offset. Reason it failed: {} {}", type.name(),
           source.topic(), source.partition(), source.offset(), DlqHeaders.size(key, value, headers),
-          runtime.maxDlqRecordBytes(), category, error.getMessage());
+          runtime.maxDlqRecordBytes(), failure.category(), error.getMessage());
       return;
     }
     context.forward(new Record<>(key, value, timestamp, fitting.get()), SyncTopology.dlqSinkName(type));
-    runtime.stats().countDlq(category.name());
+    runtime.stats().countDlq(failure);
     log.warn("{} record {}-{}@{} (key {}) sent to the dead-letter topic: {} {}", type.name(), source.topic(),
         source.partition(), source.offset(), key == null ? "null" : abbreviate(new String(key, StandardCharsets.UTF_8)),
-        category, error.getMessage());
+        failure.category(), error.getMessage());
   }
 
   private static String abbreviate(String s) {

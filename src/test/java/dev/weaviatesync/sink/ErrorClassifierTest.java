@@ -27,34 +27,34 @@ class ErrorClassifierTest {
     // UNAUTHENTICATED. Classified transient, it paused the worker forever instead of stopping it.
     var revoked = WeaviateApiException.gRPC(new StatusRuntimeException(
         Status.UNKNOWN.withDescription("extract auth: unauthorized: invalid api key: key not found")));
-    assertThat(ErrorClassifier.classify(revoked)).isEqualTo(ErrorClass.FATAL);
+    assertThat(ErrorClassifier.classify(revoked)).isEqualTo(Failure.FATAL);
     assertThat(ErrorClassifier.classify(WeaviateApiException.gRPC(new StatusRuntimeException(Status.UNAVAILABLE))))
-        .isEqualTo(ErrorClass.TRANSIENT);
+        .isEqualTo(Failure.TRANSIENT);
     assertThat(ErrorClassifier.classify(WeaviateApiException.gRPC(new StatusRuntimeException(
-        Status.INTERNAL.withDescription("panic while handling the batch"))))).isEqualTo(ErrorClass.TRANSIENT);
+        Status.INTERNAL.withDescription("panic while handling the batch"))))).isEqualTo(Failure.TRANSIENT);
   }
 
   @Test
   void shouldRetryAProviderRateLimitOrServerError() {
-    assertThat(ErrorClassifier.classifyObjectError(OPENAI_429)).isEqualTo(ErrorClass.TRANSIENT);
-    assertThat(ErrorClassifier.classifyObjectError(OPENAI_503)).isEqualTo(ErrorClass.TRANSIENT);
+    assertThat(ErrorClassifier.classifyObjectError(OPENAI_429)).isEqualTo(Failure.TRANSIENT);
+    assertThat(ErrorClassifier.classifyObjectError(OPENAI_503)).isEqualTo(Failure.TRANSIENT);
     assertThat(ErrorClassifier.classifyObjectError("connection to Cohere failed with status: 500 error: nope"))
-        .isEqualTo(ErrorClass.TRANSIENT);
+        .isEqualTo(Failure.TRANSIENT);
     assertThat(ErrorClassifier.classifyObjectError("failed to parse vectorization response (status 502): "
-        + "invalid character '<' looking for beginning of value")).isEqualTo(ErrorClass.TRANSIENT);
+        + "invalid character '<' looking for beginning of value")).isEqualTo(Failure.TRANSIENT);
     assertThat(ErrorClassifier.classifyObjectError("connection to: OpenAI API failed with status: 408"))
-        .isEqualTo(ErrorClass.TRANSIENT);
+        .isEqualTo(Failure.TRANSIENT);
     assertThat(ErrorClassifier.classifyObjectError("request rate limit exceeded and will not refresh in time"))
-        .isEqualTo(ErrorClass.TRANSIENT);
+        .isEqualTo(Failure.TRANSIENT);
     assertThat(ErrorClassifier.classifyObjectError("send POST request: Post \"http://127.0.0.1:1/v1/embeddings\": "
-        + "dial tcp 127.0.0.1:1: connect: connection refused")).isEqualTo(ErrorClass.TRANSIENT);
+        + "dial tcp 127.0.0.1:1: connect: connection refused")).isEqualTo(Failure.TRANSIENT);
   }
 
   @Test
   void shouldDeadLetterAProviderRefusalEvenWhenItsTextSoundsTransient() {
-    assertThat(ErrorClassifier.classifyObjectError(OPENAI_400)).isEqualTo(ErrorClass.PERMANENT);
+    assertThat(ErrorClassifier.classifyObjectError(OPENAI_400)).isEqualTo(Failure.REJECTED);
     assertThat(ErrorClassifier.classifyObjectError("connection to: OpenAI API failed with status: 404 error: "
-        + "The model `nope` does not exist")).isEqualTo(ErrorClass.PERMANENT);
+        + "The model `nope` does not exist")).isEqualTo(Failure.REJECTED);
     assertThat(ErrorClassifier.isProviderRefusal(OPENAI_400)).isTrue();
     assertThat(ErrorClassifier.isProviderRefusal(OPENAI_429)).isFalse();
     assertThat(ErrorClassifier.isProviderRefusal(OPENAI_503)).isFalse();
@@ -65,12 +65,12 @@ class ErrorClassifierTest {
 
   @Test
   void shouldKeepTheServerStateRules() {
-    assertThat(ErrorClassifier.classifyObjectError("not enough memory")).isEqualTo(ErrorClass.TRANSIENT);
+    assertThat(ErrorClassifier.classifyObjectError("not enough memory")).isEqualTo(Failure.TRANSIENT);
     assertThat(ErrorClassifier.classifyObjectError(
         "panic occurred: runtime error: invalid memory address or nil pointer dereference"))
-        .isEqualTo(ErrorClass.TRANSIENT);
+        .isEqualTo(Failure.TRANSIENT);
     assertThat(ErrorClassifier.classifyObjectError("invalid number property 'price' on class 'Item'"))
-        .isEqualTo(ErrorClass.PERMANENT);
+        .isEqualTo(Failure.REJECTED);
   }
 
   /** Weaviate embeds several objects in one provider request and gives each that request's error. */
@@ -108,8 +108,8 @@ class ErrorClassifierTest {
     }
     var report = new BatchWriter(sink, SyncConfig.defaults(), new SyncStats()).write("Item", objects, List.of());
     assertThat(report.failed()).containsOnlyKeys("bad");
-    assertThat(report.failed().get("bad").category()).isEqualTo(Failure.REJECTED);
-    assertThat(report.failed().get("bad").error().getMessage()).contains("failed with status: 400");
+    assertThat(report.failed().get("bad").failure()).isEqualTo(Failure.REJECTED);
+    assertThat(report.failed().get("bad").getMessage()).contains("failed with status: 400");
     assertThat(report.written()).containsExactlyInAnyOrder("a", "b", "c", "d", "e", "f");
     assertThat(report.providerSplits()).isPositive();
     assertThat(calls).contains(List.of("bad")).doesNotContain(List.of("a"), List.of("f"));
