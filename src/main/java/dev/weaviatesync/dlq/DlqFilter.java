@@ -9,10 +9,6 @@ import java.util.Locale;
  */
 public record DlqFilter(Instant since, Instant until, String category, String exception, String type, String id) {
 
-  public static DlqFilter all() {
-    return new DlqFilter(null, null, null, null, null, null);
-  }
-
   public boolean matches(DlqRecord r) {
     if (since != null && r.failedAt().isBefore(since)) {
       return false;

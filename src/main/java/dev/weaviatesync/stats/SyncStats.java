@@ -54,10 +54,6 @@ public final class SyncStats {
         .publishPercentileHistogram().register(registry);
   }
 
-  public MeterRegistry registry() {
-    return registry;
-  }
-
   private void counter(String name, String description, LongAdder adder) {
     FunctionCounter.builder(name, adder, LongAdder::sum).description(description).register(registry);
   }
@@ -177,10 +173,6 @@ public final class SyncStats {
 
   public Map<String, Long> retriesByCause() {
     return snapshot(retries);
-  }
-
-  public Map<String, Long> weaviateErrors() {
-    return snapshot(weaviateErrors);
   }
 
   private static Map<String, Long> snapshot(Map<String, LongAdder> m) {
