@@ -3,6 +3,7 @@ package dev.weaviatesync.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weaviatesync.Text;
 import dev.weaviatesync.config.SyncConfig;
 import dev.weaviatesync.dlq.DlqFilter;
 import dev.weaviatesync.dlq.DlqHeaders;
@@ -95,14 +96,6 @@ final class DlqCommand implements Runnable {
     }
   }
 
-  static String shorten(String s, int max) {
-    if (s == null) {
-      return "";
-    }
-    String one = s.replace('\n', ' ');
-    return one.length() <= max ? one : one.substring(0, max - 3) + "...";
-  }
-
   @Command(name = "list", mixinStandardHelpOptions = true,
       description = "One line per record: partition:offset, time, type, id, category, exception, message.")
   static final class ListCommand extends Base {
@@ -126,8 +119,9 @@ final class DlqCommand implements Runnable {
               .put("message", r.message()).put("sourceTopic", r.sourceTopic()).put("replayCount", r.replayCount());
           out().println(n.toString());
         } else {
+          String message = r.message() == null ? "" : Text.abbreviate(r.message().replace('\n', ' '), 100);
           out().printf("%-8s %s  %-12s %-36s %-19s %-26s %s%n", r.coordinates(), r.failedAt(), r.type(), r.id(),
-              r.category(), r.exceptionSimpleName(), shorten(r.message(), 100));
+              r.category(), r.exceptionSimpleName(), message);
         }
       }
       if (!json) {

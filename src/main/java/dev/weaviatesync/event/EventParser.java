@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weaviatesync.Text;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -286,7 +287,8 @@ public final class EventParser {
     return n.getNodeType().name().toLowerCase(Locale.ROOT);
   }
 
+  /** Input quoted in a message: at most 80 characters (a 500k-character type must not make a 500k message). */
   private static String abbreviate(String s) {
-    return s.length() <= 80 ? s : s.substring(0, 77) + "...";
+    return Text.abbreviate(s, 80);
   }
 }

@@ -1,5 +1,6 @@
 package dev.weaviatesync.topology;
 
+import dev.weaviatesync.Text;
 import dev.weaviatesync.config.EntityType;
 import dev.weaviatesync.config.SyncConfig;
 import dev.weaviatesync.dlq.DlqHeaders;
@@ -327,13 +328,9 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     }
     context.forward(new Record<>(key, value, timestamp, fitting.get()), SyncTopology.dlqSinkName(type));
     runtime.stats().countDlq(failure);
+    String shownKey = key == null ? "null" : Text.abbreviate(new String(key, StandardCharsets.UTF_8), 64);
     log.warn("{} record {}-{}@{} (key {}) sent to the dead-letter topic: {} {}", type.name(), source.topic(),
-        source.partition(), source.offset(), key == null ? "null" : abbreviate(new String(key, StandardCharsets.UTF_8)),
-        failure.category(), error.getMessage());
-  }
-
-  private static String abbreviate(String s) {
-    return s.length() <= 64 ? s : s.substring(0, 61) + "...";
+        source.partition(), source.offset(), shownKey, failure.category(), error.getMessage());
   }
 
   @Override
