@@ -5,7 +5,7 @@ import java.time.OffsetDateTime;
 import java.util.Objects;
 
 /**
- * A validated event of the contract (DESIGN.md §3). {@code version} is null when the producer sent
+ * A validated event of the contract (README, "Event contract"). {@code version} is null when the producer sent
  * none; {@code properties} is null for deletes; {@code vector} is null unless brought by the producer;
  * {@code occurredAt} is null for tombstones, and for the few timestamps that the contract's pattern
  * admits but no OffsetDateTime holds: an offset beyond +-18:00 ("+19:00"), more than nine digits of

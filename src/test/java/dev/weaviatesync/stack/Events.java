@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
 
-/** Builds event JSON as a service would publish it (DESIGN.md §3). */
+/** Builds event JSON as a service would publish it (README, "Event contract"). */
 public final class Events {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
