@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +62,15 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
   private KeyValueStore<String, byte[]> pending;
   private KeyValueStore<String, byte[]> versions;
   private int pendingCount;
+  /**
+   * Pending upserts as {@link #process} parsed them, so that a flush does not parse and validate
+   * each one a second time. An entry serves only while its id's pending write is still the record
+   * it was parsed from; writes restored from the changelog (a restart, a rebalance) are not here and
+   * are parsed by the flush. At most {@code flush.max.records} entries: beyond, the flush parses.
+   */
+  private final Map<String, Parsed> parsed = new HashMap<>();
+
+  private record Parsed(DlqHeaders.Source source, UpsertObject upsert) {}
 
   SyncProcessor(SyncConfig config, EntityType type, SyncTopology.Runtime runtime) {
     this.config = config;
@@ -74,6 +84,7 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     this.context = context;
     this.pending = context.getStateStore(SyncTopology.pendingStore(type));
     this.versions = context.getStateStore(SyncTopology.versionsStore(type));
+    parsed.clear();
     try (var it = pending.all()) {
       while (it.hasNext()) {
         it.next();
@@ -146,6 +157,12 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
       pendingCount++;
     }
     pending.put(id, encoded);
+    if (event.op() == Op.UPSERT && (parsed.containsKey(id) || parsed.size() < config.flushMaxRecords())) {
+      var upsert = new UpsertObject(id, PropertyValues.toMap(event.properties()), event.vector());
+      parsed.put(id, new Parsed(source, upsert));
+    } else {
+      parsed.remove(id);
+    }
     if (pendingCount >= config.flushMaxRecords()) {
       flush();
     }
@@ -221,6 +238,11 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         deletes.add(kv.key);
         continue;
       }
+      Parsed p = parsed.get(kv.key);
+      if (p != null && p.source().equals(new DlqHeaders.Source(w.topic(), w.partition(), w.offset()))) {
+        upserts.add(p.upsert());
+        continue;
+      }
       try {
         ChangeEvent e = parser.parse(w.key(), w.value(), type.name());
         upserts.add(new UpsertObject(kv.key, PropertyValues.toMap(e.properties()), e.vector()));
@@ -281,6 +303,7 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
   }
 
   private void removePending(String id) {
+    parsed.remove(id);
     if (pending.delete(id) != null) {
       pendingCount--;
     }
