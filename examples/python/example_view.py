@@ -2,15 +2,19 @@
 
 Run against a broker (the worker then writes the item to Weaviate):
 
+    pip install "../../clients/python[django]"      # the weaviate_sync package
     python3 example_view.py --bootstrap 127.0.0.1:9092 --topic item-changed \
         --id 6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b --title "Desk lamp" --price 19.9
 
 It also runs one update whose transaction rolls back, to show that nothing is published for it.
 Prints a JSON summary on stdout.
 """
+from __future__ import annotations
+
 import argparse
 import json
 import sys
+from typing import List, Optional
 
 import django
 from django.conf import settings
@@ -25,7 +29,7 @@ if not settings.configured:
 
 from django.db import connection, transaction  # noqa: E402
 
-from weaviate_sync_events import ChangePublisher, item_changed, publish_on_commit  # noqa: E402
+from weaviate_sync import ChangePublisher, item_changed, publish_on_commit  # noqa: E402
 
 
 def setup_schema() -> None:
@@ -49,7 +53,7 @@ def update_item(publisher: ChangePublisher, item_id: str, title: str, price: flo
     return version
 
 
-def main(argv=None) -> int:
+def main(argv: Optional[List[str]] = None) -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--bootstrap", required=True)
     p.add_argument("--topic", default="item-changed")
