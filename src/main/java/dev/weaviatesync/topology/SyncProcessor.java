@@ -55,7 +55,7 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
   private final SyncConfig config;
   private final EntityType type;
-  private final SyncTopology.Runtime runtime;
+  private final SyncTopology.Services services;
   private final EventParser parser;
 
   private ProcessorContext<byte[], byte[]> context;
@@ -72,10 +72,10 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
   private record Parsed(DlqHeaders.Source source, UpsertObject upsert) {}
 
-  SyncProcessor(SyncConfig config, EntityType type, SyncTopology.Runtime runtime) {
+  SyncProcessor(SyncConfig config, EntityType type, SyncTopology.Services services) {
     this.config = config;
     this.type = type;
-    this.runtime = runtime;
+    this.services = services;
     this.parser = new EventParser(config.types().stream().map(EntityType::name).collect(Collectors.toSet()));
   }
 
@@ -102,7 +102,7 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
   @Override
   public void process(Record<byte[], byte[]> record) {
-    runtime.stats().countEventIn(type.name());
+    services.stats().countEventIn(type.name());
     var meta = context.recordMetadata().orElseThrow();
     var source = new DlqHeaders.Source(meta.topic(), meta.partition(), meta.offset());
     ChangeEvent event;
@@ -119,12 +119,12 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     WrittenVersion written = WrittenVersion.decode(versions.get(id));
     switch (guard(event, existing, written)) {
       case STALE -> {
-        runtime.stats().countStale();
+        services.stats().countStale();
         log.debug("{} {}: version {} is older than what is known; dropped", type.name(), id, event.version());
         return;
       }
       case REPEATED -> {
-        runtime.stats().countRepeated();
+        services.stats().countRepeated();
         log.debug("{} {}: version {} repeats what is pending or written; nothing to do", type.name(), id,
             event.version());
         return;
@@ -141,18 +141,18 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     // legal on its input topic can be too large for it, and a refused changelog send would kill
     // the stream thread on this record again after every restart.
     long changelogBytes = DlqHeaders.size(id.getBytes(StandardCharsets.UTF_8), encoded, new RecordHeaders());
-    if (changelogBytes > runtime.maxChangelogRecordBytes()) {
+    if (changelogBytes > services.maxChangelogRecordBytes()) {
       remember(id, write, true, System.currentTimeMillis());
       if (existing != null) {
         removePending(id);
       }
       deadLetter(write, Failure.TOO_LARGE, new RecordTooLargeException("the record is " + changelogBytes
-          + " bytes as a pending write, more than the " + runtime.maxChangelogRecordBytes() + " bytes the worker's "
+          + " bytes as a pending write, more than the " + services.maxChangelogRecordBytes() + " bytes the worker's "
           + "changelog accepts (max.message.bytes of its changelog topics, kafka.producer.max.request.size)"), 0);
       return;
     }
     if (existing != null) {
-      runtime.stats().countDeduped();
+      services.stats().countDeduped();
     } else {
       pendingCount++;
     }
@@ -204,7 +204,7 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
   }
 
   private void flush() {
-    if (pendingCount == 0 || runtime.availability().isDown()) {
+    if (pendingCount == 0 || services.availability().isDown()) {
       return;
     }
     var all = new ArrayList<KeyValue<String, PendingWrite>>(pendingCount);
@@ -253,7 +253,7 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         deadLetter(w, Failure.INVALID_EVENT, e, 0);
       }
     }
-    WriteReport report = runtime.writer().write(type.collection(), upserts, deletes, deadline);
+    WriteReport report = services.writer().write(type.collection(), upserts, deletes, deadline);
     long now = System.currentTimeMillis();
     int upserted = 0;
     int deleted = 0;
@@ -273,15 +273,15 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
       removePending(f.getKey());
       deadLetter(w, f.getValue().failure(), f.getValue(), f.getValue().attempts());
     }
-    runtime.stats().countWritten(upserted);
-    runtime.stats().countDeleted(deleted);
-    runtime.stats().countFlush(upserted + deleted + report.failed().size(),
+    services.stats().countWritten(upserted);
+    services.stats().countDeleted(deleted);
+    services.stats().countFlush(upserted + deleted + report.failed().size(),
         java.time.Duration.ofNanos(System.nanoTime() - started));
     log.debug("{} task {}: flushed {} upserts, {} deletes, {} failed, {} retries in {} ms", type.name(),
         context.taskId(), upserted, deleted, report.failed().size(), report.retries(),
         (System.nanoTime() - started) / 1_000_000);
     if (report.outage() != null) {
-      runtime.availability().markDown(report.outage());
+      services.availability().markDown(report.outage());
       return false;
     }
     if (report.outOfTime()) {
@@ -337,20 +337,20 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
       Failure failure, Throwable error, int attempts) {
     Headers built = DlqHeaders.build(headers, source, failure, error, attempts, type.collection(), type.name(),
         Instant.now());
-    var fitting = DlqHeaders.fit(key, value, built, runtime.maxDlqRecordBytes());
+    var fitting = DlqHeaders.fit(key, value, built, services.maxDlqRecordBytes());
     if (fitting.isEmpty()) {
       // Even the bare record exceeds what the dead-letter topic takes. Sending it would fail the
       // stream thread on this record after every restart (a crash loop stopping every type), so it
       // is left where it is, on its input topic, and said so loudly.
-      runtime.stats().countUnsendable();
+      services.stats().countUnsendable();
       log.error("{} record {}-{}@{} ({} bytes) cannot be dead-lettered: larger than the {} bytes the dead-letter "
           + "topic accepts; it stays on its input topic at that offset. Reason it failed: {} {}", type.name(),
           source.topic(), source.partition(), source.offset(), DlqHeaders.size(key, value, headers),
-          runtime.maxDlqRecordBytes(), failure.category(), error.getMessage());
+          services.maxDlqRecordBytes(), failure.category(), error.getMessage());
       return;
     }
     context.forward(new Record<>(key, value, timestamp, fitting.get()), SyncTopology.dlqSinkName(type));
-    runtime.stats().countDlq(failure);
+    services.stats().countDlq(failure);
     String shownKey = key == null ? "null" : Text.abbreviate(new String(key, StandardCharsets.UTF_8), 64);
     log.warn("{} record {}-{}@{} (key {}) sent to the dead-letter topic: {} {}", type.name(), source.topic(),
         source.partition(), source.offset(), shownKey, failure.category(), error.getMessage());

@@ -25,19 +25,20 @@ public final class SyncTopology {
   private SyncTopology() {}
 
   /**
-   * What the processors need at run time; shared by every task of the process.
+   * What the processors need from outside the topology (named so as not to shadow {@link
+   * java.lang.Runtime}); shared by every task of the process.
    *
    * @param maxDlqRecordBytes the largest record the worker may produce to the dead-letter topic (the
    *     smaller of the producer's {@code max.request.size} and the topic's {@code max.message.bytes},
    *     found at start-up)
    * @param maxChangelogRecordBytes the same for the changelogs of the pending stores
    */
-  public record Runtime(BatchWriter writer, SinkAvailability availability, SyncStats stats, int maxDlqRecordBytes,
+  public record Services(BatchWriter writer, SinkAvailability availability, SyncStats stats, int maxDlqRecordBytes,
       int maxChangelogRecordBytes) {
     /** Kafka's default limits (1 MiB). */
     public static final int DEFAULT_MAX_RECORD_BYTES = 1_048_576;
 
-    public Runtime(BatchWriter writer, SinkAvailability availability, SyncStats stats) {
+    public Services(BatchWriter writer, SinkAvailability availability, SyncStats stats) {
       this(writer, availability, stats, DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_RECORD_BYTES);
     }
   }
@@ -78,11 +79,11 @@ public final class SyncTopology {
     return "versions." + t.name();
   }
 
-  public static Topology build(SyncConfig config, Runtime runtime) {
+  public static Topology build(SyncConfig config, Services services) {
     var topology = new Topology();
     for (EntityType type : config.types()) {
       topology.addSource(sourceName(type), new ByteArrayDeserializer(), new ByteArrayDeserializer(), type.topic());
-      topology.addProcessor(processorName(type), () -> new SyncProcessor(config, type, runtime), sourceName(type));
+      topology.addProcessor(processorName(type), () -> new SyncProcessor(config, type, services), sourceName(type));
       topology.addStateStore(Stores.keyValueStoreBuilder(
           Stores.persistentKeyValueStore(pendingStore(type)), Serdes.String(), Serdes.ByteArray())
           .withLoggingEnabled(Map.of("max.message.bytes", Integer.toString(OWN_TOPIC_MAX_MESSAGE_BYTES))),

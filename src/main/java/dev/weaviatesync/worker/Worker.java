@@ -83,9 +83,9 @@ public final class Worker implements AutoCloseable {
     CollectionManager.ensureCollections(client, config);
     sink = new WeaviateClientSink(client, config.types().get(0).collection());
     availability = new SinkAvailability(sink::isReady, config.outageProbeInterval());
-    var runtime = new SyncTopology.Runtime(new BatchWriter(sink, availability::healthy, config, stats), availability,
+    var services = new SyncTopology.Services(new BatchWriter(sink, availability::healthy, config, stats), availability,
         stats, limits[0], limits[1]);
-    streams = new KafkaStreams(SyncTopology.build(config, runtime), config.streamsProperties());
+    streams = new KafkaStreams(SyncTopology.build(config, services), config.streamsProperties());
     availability.onTransitions(streams::pause, streams::resume);
     availability.onFatal(e -> {
       if (failure.compareAndSet(null, e)) {

@@ -97,12 +97,12 @@ class ChangeEventSchemaAgreementTest {
     var sink = new InMemorySink();
     var stats = new SyncStats();
     try (var availability = new SinkAvailability(() -> true, Duration.ofSeconds(1))) {
-      var runtime = new SyncTopology.Runtime(new BatchWriter(sink, config, stats), availability, stats);
+      var services = new SyncTopology.Services(new BatchWriter(sink, config, stats), availability, stats);
       var props = config.streamsProperties();
       props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
       var disagreements = new ArrayList<String>();
       int accepted = 0;
-      try (var driver = new TopologyTestDriver(SyncTopology.build(config, runtime), props)) {
+      try (var driver = new TopologyTestDriver(SyncTopology.build(config, services), props)) {
         var dlq = driver.createOutputTopic(config.dlqTopic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         for (String sample : samples()) {
           boolean schemaOk = schemaAccepts(schema, sample);

@@ -37,7 +37,7 @@ class SyncTopologyTest {
 
   @BeforeEach
   void start() throws IOException {
-    start(SyncTopology.Runtime.DEFAULT_MAX_RECORD_BYTES, SyncTopology.Runtime.DEFAULT_MAX_RECORD_BYTES);
+    start(SyncTopology.Services.DEFAULT_MAX_RECORD_BYTES, SyncTopology.Services.DEFAULT_MAX_RECORD_BYTES);
   }
 
   /** Starts the topology with the given record size limits of the dead-letter topic and the changelogs. */
@@ -46,11 +46,11 @@ class SyncTopologyTest {
         "retry.max.attempts", "2", "retry.initial.backoff.ms", "1", "retry.max.backoff.ms", "2",
         "kafka.state.dir", Files.createTempDirectory("sync-topology-test").toString()));
     availability = new SinkAvailability(() -> sink.ready, Duration.ofMillis(50));
-    var runtime = new SyncTopology.Runtime(new BatchWriter(sink, config, stats), availability, stats, dlqBytes,
+    var services = new SyncTopology.Services(new BatchWriter(sink, config, stats), availability, stats, dlqBytes,
         changelogBytes);
     var props = config.streamsProperties();
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
-    driver = new TopologyTestDriver(SyncTopology.build(config, runtime), props);
+    driver = new TopologyTestDriver(SyncTopology.build(config, services), props);
     items = driver.createInputTopic("item-changed", new ByteArraySerializer(), new ByteArraySerializer());
     dlq = driver.createOutputTopic("weaviate-sync-dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
@@ -312,10 +312,10 @@ class SyncTopologyTest {
     assertThat(config.flushDeadline()).isEqualTo(Duration.ofSeconds(2));
     var slowStats = new SyncStats();
     try (var avail = new SinkAvailability(() -> slow.ready, Duration.ofMillis(50))) {
-      var runtime = new SyncTopology.Runtime(new BatchWriter(slow, avail::healthy, config, slowStats), avail, slowStats);
+      var services = new SyncTopology.Services(new BatchWriter(slow, avail::healthy, config, slowStats), avail, slowStats);
       var props = config.streamsProperties();
       props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
-      try (var d = new TopologyTestDriver(SyncTopology.build(config, runtime), props)) {
+      try (var d = new TopologyTestDriver(SyncTopology.build(config, services), props)) {
         var in = d.createInputTopic("item-changed", new ByteArraySerializer(), new ByteArraySerializer());
         var out = d.createOutputTopic("weaviate-sync-dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
         for (int i = 0; i < 5; i++) {
@@ -347,7 +347,7 @@ class SyncTopologyTest {
     var r = dlq.readRecord();
     assertThat(r.value()).isEqualTo(value);
     assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(id);
-    assertThat(DlqHeaders.size(r.key(), r.value(), r.headers())).isLessThanOrEqualTo(SyncTopology.Runtime.DEFAULT_MAX_RECORD_BYTES);
+    assertThat(DlqHeaders.size(r.key(), r.value(), r.headers())).isLessThanOrEqualTo(SyncTopology.Services.DEFAULT_MAX_RECORD_BYTES);
     assertThat(value.length).isEqualTo(1_048_000);
     // What replay and the filters need stays; the rest was shortened or dropped to make it fit.
     assertThat(DlqHeaders.text(r.headers(), DlqHeaders.CATEGORY)).isEqualTo("INVALID_EVENT");
@@ -368,7 +368,7 @@ class SyncTopologyTest {
     // Here the dead-letter topic was created by the worker (2 MiB), the changelog before this
     // release with Kafka's default (1 MiB).
     stop();
-    start(SyncTopology.OWN_TOPIC_MAX_MESSAGE_BYTES, SyncTopology.Runtime.DEFAULT_MAX_RECORD_BYTES);
+    start(SyncTopology.OWN_TOPIC_MAX_MESSAGE_BYTES, SyncTopology.Services.DEFAULT_MAX_RECORD_BYTES);
     String id = UUID.randomUUID().toString();
     // 1,048,400 bytes: accepted by a broker with the default 1 MiB limit, too large with the
     // pending write's framing and key for a changelog with the same limit.

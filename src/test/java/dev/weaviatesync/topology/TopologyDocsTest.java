@@ -16,7 +16,7 @@ class TopologyDocsTest {
   private static final Path DOC = Path.of("topology-docs/topology.txt");
 
   static String describe() {
-    return SyncTopology.build(SyncConfig.defaults(), new SyncTopology.Runtime(null, null, null)).describe().toString();
+    return SyncTopology.build(SyncConfig.defaults(), new SyncTopology.Services(null, null, null)).describe().toString();
   }
 
   @Test

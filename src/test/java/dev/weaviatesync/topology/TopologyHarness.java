@@ -111,7 +111,7 @@ final class TopologyHarness implements AutoCloseable {
   private final Properties props;
   private final Path baseDir;
   private final SinkAvailability availability;
-  private final SyncTopology.Runtime runtime;
+  private final SyncTopology.Services services;
   private TopologyTestDriver driver;
   private Path stateDir;
   private TestInputTopic<byte[], byte[]> input;
@@ -139,7 +139,7 @@ final class TopologyHarness implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     this.availability = new SinkAvailability(() -> true, Duration.ofMillis(50));
-    this.runtime = new SyncTopology.Runtime(new BatchWriter(sink, config, stats), availability, stats);
+    this.services = new SyncTopology.Services(new BatchWriter(sink, config, stats), availability, stats);
     open(Map.of(), Map.of());
   }
 
@@ -264,7 +264,7 @@ final class TopologyHarness implements AutoCloseable {
       load(context, PENDING, pending);
       load(context, VERSIONS, versions);
     }
-    driver = new TopologyTestDriver(SyncTopology.build(config, runtime), props);
+    driver = new TopologyTestDriver(SyncTopology.build(config, services), props);
     drivers++;
     input = driver.createInputTopic(TOPIC, new ByteArraySerializer(), new ByteArraySerializer());
     dlqTopic = driver.createOutputTopic(config.dlqTopic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
