@@ -2,7 +2,6 @@ package dev.weaviatesync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weaviatesync.config.ConfigKey;
 import dev.weaviatesync.config.Keys;
 import dev.weaviatesync.dlq.DlqHeaders;
 import dev.weaviatesync.sink.Failure;
@@ -24,7 +23,7 @@ class ReadmeTest {
   @Test
   void shouldDocumentEveryConfigurationKey() throws Exception {
     String readme = readme();
-    for (ConfigKey k : Keys.ALL) {
+    for (Keys.Doc k : Keys.documented()) {
       assertThat(readme).as("README documents %s", k.name()).contains("`" + k.name() + "`");
     }
   }

@@ -1,7 +1,6 @@
 package dev.weaviatesync.cli;
 
 import dev.weaviatesync.config.ConfigException;
-import dev.weaviatesync.config.ConfigKey;
 import dev.weaviatesync.config.Keys;
 import dev.weaviatesync.config.SyncConfig;
 import dev.weaviatesync.worker.Worker;
@@ -30,14 +29,34 @@ final class RunCommand implements Callable<Integer> {
 
   RunCommand() {}
 
+  /** The help's list of keys, rendered from their declarations in {@link Keys}. */
   static String keyTable() {
     var sb = new StringBuilder();
-    for (ConfigKey k : Keys.ALL) {
-      sb.append(String.format("  %s%s [%s]%n      default: %s%n      %s%n", k.name(), k.secret() ? " *" : "",
-          k.envName().replace("<TYPE>", "<TYPE>"), k.defaultValue() == null ? "(none)" : k.defaultValue(),
-          k.description()));
+    for (Keys.Doc k : Keys.documented()) {
+      String dflt = k.derivedDefault() != null ? k.derivedDefault()
+          : k.defaultValue() == null ? "(none)" : k.defaultValue().isEmpty() ? "(empty)" : k.defaultValue();
+      String name = "  " + k.name() + (k.secret() ? " *" : "");
+      String env = "[" + k.envName() + "]";
+      sb.append(name.length() + 1 + env.length() < 80 ? name + " " + env + System.lineSeparator()
+              : name + System.lineSeparator() + indented(env))
+          .append(indented("default: " + dflt + (k.allowed() == null ? "" : "; allowed: " + k.allowed())))
+          .append(indented(k.documentation()));
     }
     return sb.toString();
+  }
+
+  /** {@code text} without backticks, indented, wrapped before 80 columns (picocli would wrap it unindented). */
+  private static String indented(String text) {
+    var out = new StringBuilder();
+    var line = new StringBuilder("     ");
+    for (String word : text.replace("`", "").split(" ")) {
+      if (line.length() > 6 && line.length() + 1 + word.length() > 79) {
+        out.append(line).append(System.lineSeparator());
+        line = new StringBuilder("     ");
+      }
+      line.append(' ').append(word);
+    }
+    return out.append(line).append(System.lineSeparator()).toString();
   }
 
   @Override

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -27,6 +28,9 @@ import org.apache.kafka.streams.StreamsConfig;
  * that are real Kafka settings, so {@code KAFKA_HEAP_OPTS} and friends are left alone).
  */
 public final class ConfigLoader {
+  /** Prefix of the environment variables that set application keys. */
+  public static final String ENV_PREFIX = "WEAVIATE_SYNC_";
+
   private ConfigLoader() {}
 
   public static SyncConfig load(Path file, Map<String, String> env) {
@@ -56,10 +60,11 @@ public final class ConfigLoader {
     var out = new LinkedHashMap<String, String>();
     Set<String> kafkaNames = kafkaConfigNames();
     // Types may themselves come from the environment; resolve them first.
-    String types = env.getOrDefault(Keys.TYPES.envName(), fileValues.getOrDefault(Keys.TYPES.name(), Keys.TYPES.defaultValue()));
+    String types = env.getOrDefault(envName(Keys.TYPES), fileValues.getOrDefault(Keys.TYPES,
+        ConfigDef.convertToString(Keys.DEF.defaultValues().get(Keys.TYPES), ConfigDef.Type.LIST)));
     for (var e : env.entrySet()) {
       String var = e.getKey();
-      if (var.startsWith(ConfigKey.ENV_PREFIX)) {
+      if (var.startsWith(ENV_PREFIX)) {
         String key = appKeyOrNull(var, types);
         if (key == null && isServiceLink(var, e.getValue())) {
           continue;
@@ -83,6 +88,14 @@ public final class ConfigLoader {
     return out;
   }
 
+  /** {@code flush.max.records} → {@code WEAVIATE_SYNC_FLUSH_MAX_RECORDS}; {@code kafka.x.y} → {@code KAFKA_X_Y}. */
+  public static String envName(String key) {
+    if (key.startsWith("kafka.")) {
+      return "KAFKA_" + key.substring("kafka.".length()).replace('.', '_').toUpperCase(Locale.ROOT);
+    }
+    return ENV_PREFIX + key.replace('.', '_').replace('-', '_').toUpperCase(Locale.ROOT);
+  }
+
   /**
    * Kubernetes injects, for every Service in the namespace, {@code <NAME>_SERVICE_HOST},
    * {@code <NAME>_SERVICE_PORT[_<port name>]}, {@code <NAME>_PORT} and
@@ -92,7 +105,7 @@ public final class ConfigLoader {
    * prefix into the pod. They are recognised by their names and, where the name alone could be a
    * misspelt setting, by the shape of their values, and ignored; anything else unknown is an error.
    */
-  private static final String LINK_PREFIX = Pattern.quote(ConfigKey.ENV_PREFIX) + "(?:[A-Z0-9_]+_)?";
+  private static final String LINK_PREFIX = Pattern.quote(ENV_PREFIX) + "(?:[A-Z0-9_]+_)?";
   /** {@code <NAME>_PORT=tcp://10.0.0.1:8081} and {@code <NAME>_PORT_8081_TCP=tcp://10.0.0.1:8081}. */
   private static final Pattern LINK_URL_NAME = Pattern.compile(LINK_PREFIX + "PORT(?:_[0-9]+_(?:TCP|UDP|SCTP))?");
   /** Names no setting of ours can be mistaken for: host, port numbers, protocol. */
@@ -106,21 +119,16 @@ public final class ConfigLoader {
   }
 
   private static String appKeyOrNull(String var, String types) {
-    for (ConfigKey k : Keys.FIXED) {
-      if (k.envName().equals(var)) {
-        return k.name();
+    for (String key : Keys.DEF.names()) {
+      if (envName(key).equals(var)) {
+        return key;
       }
     }
-    String prefix = ConfigKey.ENV_PREFIX + "TYPE_";
-    if (var.startsWith(prefix)) {
-      String rest = var.substring(prefix.length());
-      for (String t : types.split(",")) {
-        String type = t.trim();
-        for (String field : new String[] {"TOPIC", "COLLECTION", "PROPERTIES", "VECTORIZER", "VECTORIZER_BASE_URL",
-            "VECTORIZER_MODEL"}) {
-          if (rest.equals(type.toUpperCase(Locale.ROOT) + "_" + field)) {
-            return "type." + type + "." + field.toLowerCase(Locale.ROOT).replace('_', '.');
-          }
+    for (String t : types.split(",")) {
+      String type = t.trim();
+      for (String key : Keys.TYPE_DEF.names()) {
+        if (envName("type." + type + "." + key).equals(var)) {
+          return "type." + type + "." + key;
         }
       }
     }

@@ -1,6 +1,7 @@
 package dev.weaviatesync.config;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -50,5 +51,23 @@ public record EntityType(String name, String topic, String collection, List<Prop
     public static final List<String> TYPES = List.of(
         "text", "text[]", "int", "int[]", "number", "number[]", "boolean", "boolean[]",
         "date", "date[]", "uuid", "uuid[]");
+
+    /** Parses {@code name:datatype}; the exception's message says what is wrong with it. */
+    static PropertySpec parse(String entry) {
+      int colon = entry.indexOf(':');
+      if (colon <= 0) {
+        throw new IllegalArgumentException("'" + entry + "' must be name:datatype");
+      }
+      String name = entry.substring(0, colon).trim();
+      String type = entry.substring(colon + 1).trim().toLowerCase(Locale.ROOT);
+      if (!name.matches("[A-Za-z][A-Za-z0-9_]*")) {
+        throw new IllegalArgumentException("'" + name + "' is not a valid property name");
+      }
+      if (!TYPES.contains(type)) {
+        throw new IllegalArgumentException("unknown datatype '" + type + "' for property " + name
+            + "; one of " + TYPES);
+      }
+      return new PropertySpec(name, type);
+    }
   }
 }

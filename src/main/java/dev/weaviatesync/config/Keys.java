@@ -1,134 +1,239 @@
 package dev.weaviatesync.config;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
+import static org.apache.kafka.common.config.ConfigDef.Importance.HIGH;
+import static org.apache.kafka.common.config.ConfigDef.Importance.LOW;
+import static org.apache.kafka.common.config.ConfigDef.Importance.MEDIUM;
 
-/** Every application configuration key, with its default and description. */
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Validator;
+import org.apache.kafka.common.config.ConfigDef.Width;
+
+/**
+ * Every application configuration key, declared once: name, type, default, allowed values,
+ * importance and documentation. {@link SyncConfig} parses with these declarations, and
+ * {@code run --help} and the README's table are rendered from them ({@link #documented()}).
+ * Documentation may use Markdown backticks (the help leaves them out).
+ */
 public final class Keys {
   private Keys() {}
 
-  public static final ConfigKey BOOTSTRAP_SERVERS = ConfigKey.of("kafka.bootstrap.servers", "127.0.0.1:9092",
-      "Kafka brokers. Every other Kafka Streams, consumer, producer or admin setting can be given as "
-          + "kafka.<setting> (environment: KAFKA_<SETTING>), e.g. kafka.security.protocol.");
-  public static final ConfigKey APPLICATION_ID = ConfigKey.of("kafka.application.id", "weaviate-sync",
-      "Kafka Streams application id: consumer group, prefix of internal topics.");
-  public static final ConfigKey PROCESSING_GUARANTEE = ConfigKey.of("kafka.processing.guarantee", "exactly_once_v2",
-      "exactly_once_v2 (default) or at_least_once. Writes to Weaviate are idempotent upserts either way.");
-  public static final ConfigKey MAX_POLL_INTERVAL = ConfigKey.of("kafka.max.poll.interval.ms", "300000",
-      "Kafka's max.poll.interval.ms. The whole retry budget of one flush must stay below it.");
+  private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
+  private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
-  public static final ConfigKey TYPES = ConfigKey.of("types", "ItemChanged,TaskChanged",
-      "Comma-separated event types. Each has type.<Type>.topic / .collection / .properties / .vectorizer.");
-  public static final ConfigKey TYPE_TOPIC = ConfigKey.of("type.<Type>.topic", "<type in kebab case>",
-      "Input topic of that type (ItemChanged -> item-changed). One topic per type.");
-  public static final ConfigKey TYPE_COLLECTION = ConfigKey.of("type.<Type>.collection", "<Type without 'Changed'>",
-      "Weaviate collection of that type (ItemChanged -> Item).");
-  public static final ConfigKey TYPE_PROPERTIES = ConfigKey.of("type.<Type>.properties", "",
-      "Declared properties, name:datatype,... with datatypes " + EntityType.PropertySpec.TYPES
-          + ". Used to create the collection when collections.create=true.");
+  private static final Validator TOPIC_NAME_VALIDATOR = Allowed.by("a Kafka topic name (letters, digits, . _ -)",
+      v -> TOPIC_NAME.matcher((String) v).matches() ? null : "'" + v + "' is not a valid Kafka topic name");
+  private static final Validator PORT = Allowed.between(1, 65535, "a port number 1-65535");
 
-  public static final ConfigKey TYPE_VECTORIZER = ConfigKey.of("type.<Type>.vectorizer", "none",
-      "Vectorizer of the collection when the worker creates it: none (vectors are not computed by "
-          + "Weaviate) or text2vec-openai (Weaviate embeds the text properties on insert; the server needs "
-          + "ENABLE_MODULES=text2vec-openai and OPENAI_APIKEY). Provider 429/5xx are retried, other provider "
-          + "4xx dead-letter the object (category REJECTED).");
-  public static final ConfigKey TYPE_VECTORIZER_BASE_URL = ConfigKey.of("type.<Type>.vectorizer.base.url", "",
-      "Base URL of the embeddings API for text2vec-openai (an OpenAI-compatible endpoint, e.g. "
-          + "https://api.openai.com); empty: the module's default.");
-  public static final ConfigKey TYPE_VECTORIZER_MODEL = ConfigKey.of("type.<Type>.vectorizer.model", "",
-      "Embedding model for text2vec-openai (e.g. text-embedding-3-small); empty: the module's default.");
+  /** The keys with a fixed name, in documentation order. Other {@code kafka.*} keys pass through to Kafka. */
+  public static final ConfigDef DEF = new ConfigDef();
+  /** The keys of each type, {@code type.<Type>.<key>} (type names from {@link #TYPES}). */
+  public static final ConfigDef TYPE_DEF = new ConfigDef();
 
-  public static final ConfigKey WEAVIATE_SCHEME = ConfigKey.of("weaviate.scheme", "http", "http or https.");
-  public static final ConfigKey WEAVIATE_HOST = ConfigKey.of("weaviate.host", "127.0.0.1", "Weaviate host (REST and gRPC).");
-  public static final ConfigKey WEAVIATE_HTTP_PORT = ConfigKey.of("weaviate.http.port", "8080", "Weaviate REST port.");
-  public static final ConfigKey WEAVIATE_GRPC_PORT = ConfigKey.of("weaviate.grpc.port", "50051", "Weaviate gRPC port.");
-  public static final ConfigKey WEAVIATE_API_KEY = ConfigKey.secret("weaviate.api.key",
-      "Weaviate API key (secret; never logged). Empty: anonymous access.");
-  public static final ConfigKey WEAVIATE_TIMEOUT = ConfigKey.of("weaviate.timeout.seconds", "10",
-      "Timeout of one Weaviate call (connect, query and batch), in seconds.");
-  public static final ConfigKey COLLECTIONS_CREATE = ConfigKey.of("collections.create", "true",
-      "Create a missing collection at start-up from type.<Type>.properties. A collection that is missing "
-          + "and cannot be created stops the start-up, so a typo never auto-creates a new collection.");
+  public static final String BOOTSTRAP_SERVERS = define("kafka.bootstrap.servers", Type.STRING, "127.0.0.1:9092",
+      Allowed.notEmpty(), HIGH, "Kafka brokers. Every other Kafka Streams, consumer, producer or admin setting can be "
+          + "given as `kafka.<setting>` (environment: `KAFKA_<SETTING>`), e.g. `kafka.security.protocol`.");
+  public static final String APPLICATION_ID = define("kafka.application.id", Type.STRING, "weaviate-sync",
+      Allowed.notEmpty(), MEDIUM,
+      "Kafka Streams application id: the consumer group and the prefix of internal topics.");
+  public static final String PROCESSING_GUARANTEE = define("kafka.processing.guarantee", Type.STRING, "exactly_once_v2",
+      Allowed.oneOf("exactly_once_v2", "at_least_once"), MEDIUM,
+      "Kafka Streams processing guarantee. Writes to Weaviate are idempotent upserts either way.");
+  public static final String MAX_POLL_INTERVAL = define("kafka.max.poll.interval.ms", Type.INT, 300_000,
+      Allowed.positive(), LOW,
+      "Kafka's `max.poll.interval.ms`. The whole retry budget of one flush must stay below it.");
+  public static final String TYPES = define("types", Type.LIST, "ItemChanged,TaskChanged",
+      Allowed.by("type names (letters, digits, _), at least one", Keys::typesProblem), HIGH,
+      "Comma-separated event types; a new entity type is configuration only. Each type has the `type.<Type>.*` keys "
+          + "below.");
 
-  public static final ConfigKey FLUSH_MAX_RECORDS = ConfigKey.of("flush.max.records", "500",
+  public static final String TOPIC = perType("topic", Type.STRING, null, "type in kebab case (`item-changed`)",
+      TOPIC_NAME_VALIDATOR, MEDIUM,
+      "Input topic of the type (`ItemChanged` -> `item-changed`); each type needs a topic of its own.");
+  public static final String COLLECTION = perType("collection", Type.STRING, null, "type without `Changed` (`Item`)",
+      Allowed.by("a name of letters, digits and _ starting with a capital letter",
+          v -> NAME.matcher((String) v).matches() && Character.isUpperCase(((String) v).charAt(0)) ? null
+              : "'" + v + "' is not a valid Weaviate collection name (starts with a capital letter)"), MEDIUM,
+      "Weaviate collection of the type (`ItemChanged` -> `Item`).");
+  public static final String PROPERTIES = perType("properties", Type.LIST, "", null,
+      Allowed.by("name:datatype,... with datatypes " + String.join(", ", EntityType.PropertySpec.TYPES),
+          Keys::propertiesProblem), MEDIUM,
+      "Declared properties of the collection, used to create it when `collections.create=true`.");
+  public static final String VECTORIZER = perType("vectorizer", Type.STRING, EntityType.Vectorizer.MODULE_NONE, null,
+      Allowed.by(String.join(" or ", EntityType.Vectorizer.MODULES),
+          v -> EntityType.Vectorizer.MODULES.contains(((String) v).toLowerCase(Locale.ROOT)) ? null
+              : "unknown vectorizer '" + v + "'; one of " + EntityType.Vectorizer.MODULES), MEDIUM,
+      "Vectorizer of the collection when the worker creates it: `none` (vectors are not computed by Weaviate) or "
+          + "`text2vec-openai` (Weaviate embeds the text properties on insert; the server needs "
+          + "`ENABLE_MODULES=text2vec-openai` and `OPENAI_APIKEY`). Provider 429/5xx are retried, other provider 4xx "
+          + "dead-letter the object (category `REJECTED`).");
+  public static final String VECTORIZER_BASE_URL = perType("vectorizer.base.url", Type.STRING, "", null,
+      Allowed.by("an http:// or https:// URL with a host", v -> ((String) v).isEmpty() || isHttpUrl((String) v) ? null
+          : "'" + v + "' must be an http:// or https:// URL with a host"), LOW,
+      "Base URL of the OpenAI-compatible embeddings API of `text2vec-openai` (e.g. `https://api.openai.com`); empty: "
+          + "the module's default.");
+  public static final String VECTORIZER_MODEL = perType("vectorizer.model", Type.STRING, "", null,
+      Allowed.by("letters, digits, . _ : / -", v -> ((String) v).matches("[A-Za-z0-9._:/-]*") ? null
+          : "'" + v + "' is not a model name (letters, digits, . _ : / -)"), LOW,
+      "Embedding model of `text2vec-openai` (e.g. `text-embedding-3-small`); empty: the module's default.");
+
+  public static final String WEAVIATE_SCHEME = define("weaviate.scheme", Type.STRING, "http",
+      Allowed.oneOf("http", "https"), HIGH, "Scheme of Weaviate's REST API.");
+  public static final String WEAVIATE_HOST = define("weaviate.host", Type.STRING, "127.0.0.1", Allowed.notEmpty(), HIGH,
+      "Weaviate host (REST and gRPC).");
+  public static final String WEAVIATE_HTTP_PORT = define("weaviate.http.port", Type.INT, 8080, PORT, HIGH,
+      "Weaviate REST port.");
+  public static final String WEAVIATE_GRPC_PORT = define("weaviate.grpc.port", Type.INT, 50051, PORT, HIGH,
+      "Weaviate gRPC port.");
+  public static final String WEAVIATE_API_KEY = define("weaviate.api.key", Type.PASSWORD, null, null, HIGH,
+      "Weaviate API key (secret: never printed). None: anonymous access.");
+  public static final String WEAVIATE_TIMEOUT = define("weaviate.timeout.seconds", Type.INT, 10, Allowed.positive(),
+      MEDIUM, "Timeout of one Weaviate call (connect, query and batch), in seconds.");
+  public static final String COLLECTIONS_CREATE = define("collections.create", Type.BOOLEAN, true, null, MEDIUM,
+      "Create a missing collection at start-up from `type.<Type>.properties`. A collection that is missing and cannot "
+          + "be created stops the start-up, so a typo never lets auto-schema create a new collection.");
+
+  public static final String FLUSH_MAX_RECORDS = define("flush.max.records", Type.INT, 500, Allowed.positive(), MEDIUM,
       "Flush a task's pending writes when this many distinct ids are pending (also the batch size).");
-  public static final ConfigKey FLUSH_INTERVAL = ConfigKey.of("flush.interval.ms", "1000",
+  public static final String FLUSH_INTERVAL = define("flush.interval.ms", Type.LONG, 1000L, Allowed.positive(), MEDIUM,
       "Flush pending writes at least this often (wall clock).");
-  public static final ConfigKey RETRY_MAX_ATTEMPTS = ConfigKey.of("retry.max.attempts", "5",
+  public static final String RETRY_MAX_ATTEMPTS = define("retry.max.attempts", Type.INT, 5, Allowed.positive(), LOW,
       "Attempts per batch for transient Weaviate errors (first try included).");
-  public static final ConfigKey RETRY_INITIAL_BACKOFF = ConfigKey.of("retry.initial.backoff.ms", "200",
-      "First backoff between attempts; doubles each attempt, with jitter.");
-  public static final ConfigKey RETRY_MAX_BACKOFF = ConfigKey.of("retry.max.backoff.ms", "5000",
-      "Cap of the backoff between attempts.");
-  public static final ConfigKey RETRY_JITTER = ConfigKey.of("retry.jitter", "0.5",
-      "Randomization factor of the backoff, 0 to 1.");
-  public static final ConfigKey OUTAGE_PROBE_INTERVAL = ConfigKey.of("outage.probe.interval.ms", "2000",
+  public static final String RETRY_INITIAL_BACKOFF = define("retry.initial.backoff.ms", Type.LONG, 200L,
+      Allowed.positive(), LOW, "First backoff between attempts; doubles each attempt, with jitter.");
+  public static final String RETRY_MAX_BACKOFF = define("retry.max.backoff.ms", Type.LONG, 5000L, Allowed.positive(),
+      LOW, "Cap of the backoff between attempts; at least `retry.initial.backoff.ms`.");
+  public static final String RETRY_JITTER = define("retry.jitter", Type.DOUBLE, 0.5,
+      Allowed.when("between 0 and 1", v -> (Double) v >= 0 && (Double) v <= 1), LOW,
+      "Randomization factor of the backoff.");
+  public static final String OUTAGE_PROBE_INTERVAL = define("outage.probe.interval.ms", Type.LONG, 2000L,
+      Allowed.positive(), LOW,
       "While Weaviate is unreachable, processing is paused and Weaviate is probed this often.");
-  public static final ConfigKey DELETED_RETENTION = ConfigKey.of("deleted.retention.ms", "604800000",
-      "How long the version of a deleted id is remembered, so an older UPSERT arriving later cannot undo the delete.");
-  public static final ConfigKey DLQ_TOPIC = ConfigKey.of("dlq.topic", "weaviate-sync-dlq",
-      "Dead-letter topic for records that cannot be written.");
-  public static final ConfigKey TOPICS_CREATE = ConfigKey.of("topics.create", "false",
-      "Create missing input and dead-letter topics at start-up.");
-  public static final ConfigKey TOPICS_PARTITIONS = ConfigKey.of("topics.partitions", "3",
-      "Partitions of topics created by topics.create.");
-  public static final ConfigKey TOPICS_REPLICATION = ConfigKey.of("topics.replication.factor", "1",
-      "Replication factor of topics created by topics.create.");
-  public static final ConfigKey SUMMARY_INTERVAL = ConfigKey.of("summary.interval.ms", "30000",
-      "Interval of the INFO summary line (events in, written, deleted, deduped, stale, DLQ, retries). 0 disables it.");
-  public static final ConfigKey SHUTDOWN_GRACE = ConfigKey.of("shutdown.grace.ms", "30000",
-      "Time given to Kafka Streams to commit and close on shutdown. Pending writes are kept in "
-          + "the changelogged store and flushed by the next owner of the task.");
+  public static final String DELETED_RETENTION = define("deleted.retention.ms", Type.LONG, 604_800_000L,
+      Allowed.positive(), LOW, "How long the version of a deleted id is remembered, so an older UPSERT arriving later "
+          + "cannot undo the delete.");
+  public static final String DLQ_TOPIC = define("dlq.topic", Type.STRING, "weaviate-sync-dlq", TOPIC_NAME_VALIDATOR,
+      MEDIUM, "Dead-letter topic for records that cannot be written.");
+  public static final String TOPICS_CREATE = define("topics.create", Type.BOOLEAN, false, null, MEDIUM,
+      "Create missing input and dead-letter topics at start-up; the worker then waits until every partition accepts "
+          + "writes (a broker up to Kafka 4.4 can lose the first writes to a partition created a moment ago, "
+          + "KAFKA-15591).");
+  public static final String TOPICS_PARTITIONS = define("topics.partitions", Type.INT, 3, Allowed.positive(), LOW,
+      "Partitions of topics created by `topics.create`.");
+  public static final String TOPICS_REPLICATION = define("topics.replication.factor", Type.INT, 1,
+      Allowed.between(1, Short.MAX_VALUE, "1-" + Short.MAX_VALUE), LOW,
+      "Replication factor of topics created by `topics.create`.");
+  public static final String SUMMARY_INTERVAL = define("summary.interval.ms", Type.LONG, 30_000L,
+      Allowed.when("0 (off) or positive", v -> (Long) v >= 0), LOW,
+      "Interval of the INFO summary line (events in, written, deleted, deduped, stale, DLQ, retries).");
+  public static final String SHUTDOWN_GRACE = define("shutdown.grace.ms", Type.LONG, 30_000L, Allowed.positive(), LOW,
+      "Time given to Kafka Streams to commit and close on shutdown. Pending writes are kept in the changelogged store "
+          + "and flushed by the next owner of the task.");
+  public static final String ADMIN_HOST = define("admin.host", Type.STRING, "0.0.0.0", Allowed.notEmpty(), LOW,
+      "Address of the admin HTTP endpoint (`/healthz`, `/readyz`, `/metrics`).");
+  public static final String ADMIN_PORT = define("admin.port", Type.INT, 8081,
+      Allowed.between(-1, 65535, "-1 (off), 0 (any free port) or a port number 1-65535"), LOW,
+      "Port of the admin HTTP endpoint.");
 
-  public static final ConfigKey ADMIN_HOST = ConfigKey.of("admin.host", "0.0.0.0",
-      "Address of the admin HTTP endpoint (/healthz, /readyz, /metrics).");
-  public static final ConfigKey ADMIN_PORT = ConfigKey.of("admin.port", "8081",
-      "Port of the admin HTTP endpoint; -1 turns it off.");
-
-  /** Keys that have a fixed name (type.* keys are per type). */
-  public static final List<ConfigKey> FIXED = List.of(
-      BOOTSTRAP_SERVERS, APPLICATION_ID, PROCESSING_GUARANTEE, MAX_POLL_INTERVAL,
-      TYPES,
-      WEAVIATE_SCHEME, WEAVIATE_HOST, WEAVIATE_HTTP_PORT, WEAVIATE_GRPC_PORT, WEAVIATE_API_KEY,
-      WEAVIATE_TIMEOUT, COLLECTIONS_CREATE,
-      FLUSH_MAX_RECORDS, FLUSH_INTERVAL, RETRY_MAX_ATTEMPTS, RETRY_INITIAL_BACKOFF, RETRY_MAX_BACKOFF,
-      RETRY_JITTER, OUTAGE_PROBE_INTERVAL, DELETED_RETENTION, DLQ_TOPIC, TOPICS_CREATE, TOPICS_PARTITIONS,
-      TOPICS_REPLICATION, SUMMARY_INTERVAL, SHUTDOWN_GRACE, ADMIN_HOST, ADMIN_PORT);
-
-  /** Every key in documentation order, per-type templates included. */
-  public static final List<ConfigKey> ALL;
-
-  static {
-    var all = new java.util.ArrayList<>(FIXED);
-    all.add(all.indexOf(TYPES) + 1, TYPE_VECTORIZER_MODEL);
-    all.add(all.indexOf(TYPES) + 1, TYPE_VECTORIZER_BASE_URL);
-    all.add(all.indexOf(TYPES) + 1, TYPE_VECTORIZER);
-    all.add(all.indexOf(TYPES) + 1, TYPE_PROPERTIES);
-    all.add(all.indexOf(TYPES) + 1, TYPE_COLLECTION);
-    all.add(all.indexOf(TYPES) + 1, TYPE_TOPIC);
-    ALL = List.copyOf(all);
+  /** Declares {@code name} in {@link #DEF}, and returns it. */
+  private static String define(String name, Type type, Object defaultValue, Validator validator, Importance importance,
+      String documentation) {
+    DEF.define(name, type, defaultValue, validator, importance, documentation);
+    return name;
   }
 
-  private static final Map<String, ConfigKey> BY_NAME = new LinkedHashMap<>();
-
-  static {
-    FIXED.forEach(k -> BY_NAME.put(k.name(), k));
+  /**
+   * Declares {@code type.<Type>.<name>} in {@link #TYPE_DEF}, and returns {@code name}. A default
+   * that follows from the type's name is null here, and {@code derived} says how it follows.
+   */
+  private static String perType(String name, Type type, Object defaultValue, String derived, Validator validator,
+      Importance importance, String documentation) {
+    TYPE_DEF.define(name, type, defaultValue, validator, importance, documentation, null, -1, Width.NONE, name,
+        List.of(), null, derived);
+    return name;
   }
 
-  public static Optional<ConfigKey> fixed(String name) {
-    return Optional.ofNullable(BY_NAME.get(name));
-  }
-
-  /** True for keys whose values must never be printed. */
-  public static boolean isSecret(String name) {
-    var fixed = BY_NAME.get(name);
-    if (fixed != null) {
-      return fixed.secret();
+  private static String typesProblem(Object value) {
+    var seen = new ArrayList<String>();
+    for (Object o : (List<?>) value) {
+      String name = (String) o;
+      if (name.isEmpty()) {
+        continue;
+      }
+      if (!NAME.matcher(name).matches()) {
+        return "'" + name + "' is not a valid type name (letters, digits, _)";
+      }
+      if (seen.stream().anyMatch(name::equalsIgnoreCase)) {
+        return "type '" + name + "' is listed twice";
+      }
+      seen.add(name);
     }
-    String n = name.toLowerCase(java.util.Locale.ROOT);
+    return seen.isEmpty() ? "at least one event type is required" : null;
+  }
+
+  private static String propertiesProblem(Object value) {
+    for (Object entry : (List<?>) value) {
+      if (!((String) entry).isEmpty()) {
+        try {
+          EntityType.PropertySpec.parse((String) entry);
+        } catch (IllegalArgumentException e) {
+          return e.getMessage();
+        }
+      }
+    }
+    return null;
+  }
+
+  private static boolean isHttpUrl(String url) {
+    try {
+      URI uri = new URI(url);
+      return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
+    } catch (URISyntaxException e) {
+      return false;
+    }
+  }
+
+  /** True for keys whose values must never be printed: declared passwords, and Kafka's by their names. */
+  public static boolean isSecret(String name) {
+    var declared = DEF.configKeys().get(name);
+    if (declared != null) {
+      return declared.type == Type.PASSWORD;
+    }
+    String n = name.toLowerCase(Locale.ROOT);
     return n.contains("password") || n.contains("jaas") || n.contains("secret") || n.contains("api.key")
         || n.contains("token") || n.endsWith(".key");
+  }
+
+  /**
+   * One key as documented: per-type keys as {@code type.<Type>.<key>}; {@code defaultValue} null for
+   * none; {@code derivedDefault} non-null when the default is derived from the type's name (then it
+   * says how); {@code allowed} null when anything goes.
+   */
+  public record Doc(String name, String envName, String defaultValue, String derivedDefault, String allowed,
+      String documentation, boolean secret) {}
+
+  /** Every key in documentation order, the per-type keys after {@link #TYPES}: for the help and the README. */
+  public static List<Doc> documented() {
+    var out = new ArrayList<Doc>();
+    for (ConfigDef.ConfigKey k : DEF.configKeys().values()) {
+      out.add(doc(k.name, k));
+      if (k.name.equals(TYPES)) {
+        TYPE_DEF.configKeys().values().forEach(t -> out.add(doc("type.<Type>." + t.name, t)));
+      }
+    }
+    return out;
+  }
+
+  private static Doc doc(String name, ConfigDef.ConfigKey k) {
+    return new Doc(name, ConfigLoader.envName(name), ConfigDef.convertToString(k.defaultValue, k.type),
+        k.alternativeString, k.validator == null ? null : k.validator.toString(), k.documentation,
+        k.type == Type.PASSWORD);
   }
 }

@@ -8,36 +8,39 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * The worker's whole configuration, immutable and validated. Built from a flat map of
- * {@code key=value} (see {@link ConfigLoader} for where the values come from); every error names
- * the key that is wrong.
+ * {@code key=value} (see {@link ConfigLoader} for where the values come from) with the
+ * declarations of {@link Keys}; every error names the key that is wrong.
  */
 public final class SyncConfig {
-  private static final Pattern TYPE_KEY = Pattern.compile(
-      "type\\.([^.]+)\\.(topic|collection|properties|vectorizer|vectorizer\\.base\\.url|vectorizer\\.model)");
-  private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
-  private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+  private static final Map<Type, String> TYPE_WORDS = Map.of(Type.INT, "an integer", Type.LONG, "an integer",
+      Type.SHORT, "an integer", Type.DOUBLE, "a number", Type.BOOLEAN, "true or false");
 
   private final Map<String, String> raw;
+  private final AbstractConfig app;
   private final List<EntityType> types;
   private final Map<String, String> kafka;
 
   private SyncConfig(Map<String, String> raw) {
     this.raw = Collections.unmodifiableMap(new TreeMap<>(raw));
     for (String key : raw.keySet()) {
-      if (key.startsWith("kafka.") || TYPE_KEY.matcher(key).matches() || Keys.fixed(key).isPresent()) {
-        continue;
+      if (!key.startsWith("kafka.") && !Keys.DEF.names().contains(key) && typeOf(key) == null) {
+        throw new ConfigException(key, "unknown key (see `weaviate-sync run --help` for the list)");
       }
-      throw new ConfigException(key, "unknown key (see `weaviate-sync run --help` for the list)");
     }
+    this.app = parse(Keys.DEF, raw, "");
     this.types = parseTypes();
     this.kafka = kafkaProperties();
     validate();
@@ -61,11 +64,6 @@ public final class SyncConfig {
 
   // ---- typed accessors -------------------------------------------------------------------
 
-  public String get(ConfigKey key) {
-    String v = raw.get(key.name());
-    return v == null ? key.defaultValue() : v;
-  }
-
   public List<EntityType> types() {
     return types;
   }
@@ -76,111 +74,111 @@ public final class SyncConfig {
             + types.stream().map(EntityType::name).toList()));
   }
 
-  public Optional<EntityType> typeByName(String name) {
-    return types.stream().filter(t -> t.name().equals(name)).findFirst();
-  }
-
   public String dlqTopic() {
-    return get(Keys.DLQ_TOPIC);
+    return app.getString(Keys.DLQ_TOPIC);
   }
 
   public String bootstrapServers() {
-    return get(Keys.BOOTSTRAP_SERVERS);
+    return app.getString(Keys.BOOTSTRAP_SERVERS);
   }
 
   public String applicationId() {
-    return get(Keys.APPLICATION_ID);
+    return app.getString(Keys.APPLICATION_ID);
   }
 
   public int flushMaxRecords() {
-    return intValue(Keys.FLUSH_MAX_RECORDS);
+    return app.getInt(Keys.FLUSH_MAX_RECORDS);
   }
 
   public Duration flushInterval() {
-    return Duration.ofMillis(longValue(Keys.FLUSH_INTERVAL));
+    return millis(Keys.FLUSH_INTERVAL);
   }
 
   public int retryMaxAttempts() {
-    return intValue(Keys.RETRY_MAX_ATTEMPTS);
+    return app.getInt(Keys.RETRY_MAX_ATTEMPTS);
   }
 
   public Duration retryInitialBackoff() {
-    return Duration.ofMillis(longValue(Keys.RETRY_INITIAL_BACKOFF));
+    return millis(Keys.RETRY_INITIAL_BACKOFF);
   }
 
   public Duration retryMaxBackoff() {
-    return Duration.ofMillis(longValue(Keys.RETRY_MAX_BACKOFF));
+    return millis(Keys.RETRY_MAX_BACKOFF);
   }
 
   public double retryJitter() {
-    return doubleValue(Keys.RETRY_JITTER);
+    return app.getDouble(Keys.RETRY_JITTER);
   }
 
   public Duration outageProbeInterval() {
-    return Duration.ofMillis(longValue(Keys.OUTAGE_PROBE_INTERVAL));
+    return millis(Keys.OUTAGE_PROBE_INTERVAL);
   }
 
   public Duration deletedRetention() {
-    return Duration.ofMillis(longValue(Keys.DELETED_RETENTION));
+    return millis(Keys.DELETED_RETENTION);
   }
 
   public Duration summaryInterval() {
-    return Duration.ofMillis(longValue(Keys.SUMMARY_INTERVAL));
+    return millis(Keys.SUMMARY_INTERVAL);
   }
 
   public Duration shutdownGrace() {
-    return Duration.ofMillis(longValue(Keys.SHUTDOWN_GRACE));
+    return millis(Keys.SHUTDOWN_GRACE);
   }
 
   public String adminHost() {
-    return get(Keys.ADMIN_HOST);
+    return app.getString(Keys.ADMIN_HOST);
   }
 
   /** -1 when the admin endpoint is off; 0 picks a free port. */
   public int adminPort() {
-    return intValue(Keys.ADMIN_PORT);
+    return app.getInt(Keys.ADMIN_PORT);
   }
 
   public boolean topicsCreate() {
-    return boolValue(Keys.TOPICS_CREATE);
+    return app.getBoolean(Keys.TOPICS_CREATE);
   }
 
   public int topicsPartitions() {
-    return intValue(Keys.TOPICS_PARTITIONS);
+    return app.getInt(Keys.TOPICS_PARTITIONS);
   }
 
   public short topicsReplicationFactor() {
-    return (short) intValue(Keys.TOPICS_REPLICATION);
+    return app.getInt(Keys.TOPICS_REPLICATION).shortValue();
   }
 
   public boolean collectionsCreate() {
-    return boolValue(Keys.COLLECTIONS_CREATE);
+    return app.getBoolean(Keys.COLLECTIONS_CREATE);
   }
 
   public String weaviateScheme() {
-    return get(Keys.WEAVIATE_SCHEME);
+    return app.getString(Keys.WEAVIATE_SCHEME);
   }
 
   public String weaviateHost() {
-    return get(Keys.WEAVIATE_HOST);
+    return app.getString(Keys.WEAVIATE_HOST);
   }
 
   public int weaviateHttpPort() {
-    return intValue(Keys.WEAVIATE_HTTP_PORT);
+    return app.getInt(Keys.WEAVIATE_HTTP_PORT);
   }
 
   public int weaviateGrpcPort() {
-    return intValue(Keys.WEAVIATE_GRPC_PORT);
+    return app.getInt(Keys.WEAVIATE_GRPC_PORT);
   }
 
   public int weaviateTimeoutSeconds() {
-    return intValue(Keys.WEAVIATE_TIMEOUT);
+    return app.getInt(Keys.WEAVIATE_TIMEOUT);
   }
 
   /** The API key, if any. Never log it. */
   public Optional<String> weaviateApiKey() {
-    String v = get(Keys.WEAVIATE_API_KEY);
-    return v == null || v.isBlank() ? Optional.empty() : Optional.of(v);
+    Password v = app.getPassword(Keys.WEAVIATE_API_KEY);
+    return v == null || v.value().isBlank() ? Optional.empty() : Optional.of(v.value());
+  }
+
+  private Duration millis(String key) {
+    return Duration.ofMillis(app.getLong(key));
   }
 
   /**
@@ -223,7 +221,7 @@ public final class SyncConfig {
    * rest pending for the next flush.
    */
   public Duration flushDeadline() {
-    long limit = parseLong(Keys.MAX_POLL_INTERVAL.name(), kafka.get("max.poll.interval.ms"));
+    long limit = app.getInt(Keys.MAX_POLL_INTERVAL);
     if (exactlyOnce()) {
       String tx = transactionTimeoutSetting();
       limit = Math.min(limit, tx == null ? DEFAULT_TRANSACTION_TIMEOUT_MS : parseLong("kafka.transaction.timeout.ms", tx));
@@ -259,21 +257,23 @@ public final class SyncConfig {
   /** Every effective key and value, secrets masked; for start-up logs and diagnostics. */
   public Map<String, String> describe() {
     var out = new TreeMap<String, String>();
-    for (ConfigKey k : Keys.FIXED) {
-      out.put(k.name(), mask(k.name(), get(k)));
-    }
     raw.forEach((k, v) -> out.put(k, mask(k, v)));
+    for (ConfigDef.ConfigKey k : Keys.DEF.configKeys().values()) {
+      Object v = app.values().get(k.name);
+      out.put(k.name, mask(k.name, v instanceof Password p ? p.value() : ConfigDef.convertToString(v, k.type)));
+    }
     for (EntityType t : types) {
-      out.put("type." + t.name() + ".topic", t.topic());
-      out.put("type." + t.name() + ".collection", t.collection());
-      out.put("type." + t.name() + ".properties", t.properties().stream()
-          .map(p -> p.name() + ":" + p.dataType()).reduce((a, b) -> a + "," + b).orElse(""));
-      out.put("type." + t.name() + ".vectorizer", t.vectorizer().module());
+      String prefix = "type." + t.name() + ".";
+      out.put(prefix + Keys.TOPIC, t.topic());
+      out.put(prefix + Keys.COLLECTION, t.collection());
+      out.put(prefix + Keys.PROPERTIES, String.join(",", t.properties().stream()
+          .map(p -> p.name() + ":" + p.dataType()).toList()));
+      out.put(prefix + Keys.VECTORIZER, t.vectorizer().module());
       if (t.vectorizer().baseUrl() != null) {
-        out.put("type." + t.name() + ".vectorizer.base.url", t.vectorizer().baseUrl());
+        out.put(prefix + Keys.VECTORIZER_BASE_URL, t.vectorizer().baseUrl());
       }
       if (t.vectorizer().model() != null) {
-        out.put("type." + t.name() + ".vectorizer.model", t.vectorizer().model());
+        out.put(prefix + Keys.VECTORIZER_MODEL, t.vectorizer().model());
       }
     }
     return out;
@@ -293,120 +293,77 @@ public final class SyncConfig {
 
   // ---- parsing and validation ------------------------------------------------------------
 
+  /**
+   * {@code def} applied to {@code values} (the keys without {@code prefix}): a value of the wrong
+   * type says what was expected, in our words rather than ConfigDef's ("Not a number of type
+   * INT"); a validator's error is named with the whole key.
+   */
+  private static AbstractConfig parse(ConfigDef def, Map<String, ?> values, String prefix) {
+    for (ConfigDef.ConfigKey k : def.configKeys().values()) {
+      try {
+        ConfigDef.parseType(k.name, values.get(k.name), k.type);
+      } catch (org.apache.kafka.common.config.ConfigException e) {
+        throw new ConfigException(prefix + k.name, "must be " + TYPE_WORDS.getOrDefault(k.type,
+            k.type.toString().toLowerCase(Locale.ROOT)) + ", not " + Allowed.shown(values.get(k.name)));
+      }
+    }
+    try {
+      return new AbstractConfig(def, values, false);
+    } catch (ConfigException e) {
+      throw prefix.isEmpty() ? e : new ConfigException(prefix + e.key(), e.problem());
+    }
+  }
+
+  /** The type of a per-type key {@code type.<Type>.<key>}, or null if {@code key} is none. */
+  private static String typeOf(String key) {
+    int dot = key.indexOf('.', "type.".length());
+    if (!key.startsWith("type.") || dot < 0 || !Keys.TYPE_DEF.names().contains(key.substring(dot + 1))) {
+      return null;
+    }
+    return key.substring("type.".length(), dot);
+  }
+
   private List<EntityType> parseTypes() {
-    var names = new ArrayList<String>();
-    for (String n : get(Keys.TYPES).split(",")) {
-      String name = n.trim();
-      if (name.isEmpty()) {
-        continue;
-      }
-      if (!NAME.matcher(name).matches()) {
-        throw new ConfigException(Keys.TYPES.name(), "'" + name + "' is not a valid type name (letters, digits, _)");
-      }
-      if (names.stream().anyMatch(x -> x.equalsIgnoreCase(name))) {
-        throw new ConfigException(Keys.TYPES.name(), "type '" + name + "' is listed twice");
-      }
-      names.add(name);
-    }
-    if (names.isEmpty()) {
-      throw new ConfigException(Keys.TYPES.name(), "at least one event type is required");
-    }
+    List<String> names = app.getList(Keys.TYPES).stream().filter(n -> !n.isEmpty()).toList();
     for (String key : raw.keySet()) {
-      var m = TYPE_KEY.matcher(key);
-      if (m.matches() && names.stream().noneMatch(n -> n.equals(m.group(1)))) {
-        throw new ConfigException(key, "type '" + m.group(1) + "' is not listed in " + Keys.TYPES.name() + "=" + names);
+      String type = typeOf(key);
+      if (type != null && !names.contains(type)) {
+        throw new ConfigException(key, "type '" + type + "' is not listed in " + Keys.TYPES + "=" + names);
       }
     }
     var result = new ArrayList<EntityType>();
     var topics = new LinkedHashMap<String, String>();
     for (String name : names) {
-      String topicKey = "type." + name + ".topic";
-      String collectionKey = "type." + name + ".collection";
-      String propsKey = "type." + name + ".properties";
-      String topic = raw.getOrDefault(topicKey, defaultTopic(name));
-      if (!TOPIC.matcher(topic).matches()) {
-        throw new ConfigException(topicKey, "'" + topic + "' is not a valid Kafka topic name");
-      }
+      String prefix = "type." + name + ".";
+      AbstractConfig t = parse(Keys.TYPE_DEF, app.originalsWithPrefix(prefix), prefix);
+      String topic = Objects.requireNonNullElse(t.getString(Keys.TOPIC), defaultTopic(name));
       String other = topics.putIfAbsent(topic, name);
       if (other != null) {
-        throw new ConfigException(topicKey, "topic '" + topic + "' is already used by type " + other
+        throw new ConfigException(prefix + Keys.TOPIC, "topic '" + topic + "' is already used by type " + other
             + "; each type needs a topic of its own");
       }
-      String collection = raw.getOrDefault(collectionKey, defaultCollection(name));
-      if (!NAME.matcher(collection).matches() || !Character.isUpperCase(collection.charAt(0))) {
-        throw new ConfigException(collectionKey,
-            "'" + collection + "' is not a valid Weaviate collection name (starts with a capital letter)");
-      }
-      result.add(new EntityType(name, topic, collection, parseProperties(propsKey, raw.getOrDefault(propsKey, "")),
-          parseVectorizer(name)));
+      String collection = Objects.requireNonNullElse(t.getString(Keys.COLLECTION), defaultCollection(name));
+      var properties = t.getList(Keys.PROPERTIES).stream().filter(p -> !p.isEmpty())
+          .map(EntityType.PropertySpec::parse).toList();
+      result.add(new EntityType(name, topic, collection, properties, vectorizer(t, prefix)));
     }
     return List.copyOf(result);
   }
 
-  private EntityType.Vectorizer parseVectorizer(String type) {
-    String moduleKey = "type." + type + ".vectorizer";
-    String urlKey = moduleKey + ".base.url";
-    String modelKey = moduleKey + ".model";
-    String module = raw.getOrDefault(moduleKey, Keys.TYPE_VECTORIZER.defaultValue()).trim().toLowerCase(Locale.ROOT);
-    String url = blankToNull(raw.get(urlKey));
-    String model = blankToNull(raw.get(modelKey));
-    if (!EntityType.Vectorizer.MODULES.contains(module)) {
-      throw new ConfigException(moduleKey, "unknown vectorizer '" + raw.get(moduleKey) + "'; one of "
-          + EntityType.Vectorizer.MODULES);
-    }
+  private static EntityType.Vectorizer vectorizer(AbstractConfig t, String prefix) {
+    String module = t.getString(Keys.VECTORIZER).toLowerCase(Locale.ROOT);
+    String url = t.getString(Keys.VECTORIZER_BASE_URL);
+    String model = t.getString(Keys.VECTORIZER_MODEL);
     if (module.equals(EntityType.Vectorizer.MODULE_NONE)) {
-      if (url != null) {
-        throw new ConfigException(urlKey, "is set, but " + moduleKey + "=none; set " + moduleKey + "=text2vec-openai or remove it");
-      }
-      if (model != null) {
-        throw new ConfigException(modelKey, "is set, but " + moduleKey + "=none; set " + moduleKey + "=text2vec-openai or remove it");
+      for (String key : new String[] {Keys.VECTORIZER_BASE_URL, Keys.VECTORIZER_MODEL}) {
+        if (!t.getString(key).isEmpty()) {
+          throw new ConfigException(prefix + key, "is set, but " + prefix + Keys.VECTORIZER + "=none; set "
+              + prefix + Keys.VECTORIZER + "=text2vec-openai or remove it");
+        }
       }
       return EntityType.Vectorizer.NONE;
     }
-    if (url != null) {
-      java.net.URI uri = null;
-      try {
-        uri = new java.net.URI(url);
-      } catch (java.net.URISyntaxException e) {
-        // reported below
-      }
-      if (uri == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-        throw new ConfigException(urlKey, "'" + url + "' must be an http:// or https:// URL with a host");
-      }
-    }
-    if (model != null && !model.matches("[A-Za-z0-9._:/-]+")) {
-      throw new ConfigException(modelKey, "'" + model + "' is not a model name (letters, digits, . _ : / -)");
-    }
-    return new EntityType.Vectorizer(module, url, model);
-  }
-
-  private static String blankToNull(String v) {
-    return v == null || v.isBlank() ? null : v.trim();
-  }
-
-  private static List<EntityType.PropertySpec> parseProperties(String key, String value) {
-    var out = new ArrayList<EntityType.PropertySpec>();
-    for (String part : value.split(",")) {
-      String p = part.trim();
-      if (p.isEmpty()) {
-        continue;
-      }
-      int colon = p.indexOf(':');
-      if (colon <= 0) {
-        throw new ConfigException(key, "'" + p + "' must be name:datatype");
-      }
-      String name = p.substring(0, colon).trim();
-      String type = p.substring(colon + 1).trim().toLowerCase(Locale.ROOT);
-      if (!NAME.matcher(name).matches()) {
-        throw new ConfigException(key, "'" + name + "' is not a valid property name");
-      }
-      if (!EntityType.PropertySpec.TYPES.contains(type)) {
-        throw new ConfigException(key, "unknown datatype '" + type + "' for property " + name
-            + "; one of " + EntityType.PropertySpec.TYPES);
-      }
-      out.add(new EntityType.PropertySpec(name, type));
-    }
-    return out;
+    return new EntityType.Vectorizer(module, url.isEmpty() ? null : url, model.isEmpty() ? null : model);
   }
 
   /** ItemChanged → item-changed. */
@@ -421,94 +378,31 @@ public final class SyncConfig {
     return Character.toUpperCase(base.charAt(0)) + base.substring(1);
   }
 
+  /** Every {@code kafka.*} key without its prefix, the declared ones with their defaults. */
   private Map<String, String> kafkaProperties() {
     var p = new LinkedHashMap<String, String>();
-    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, Keys.BOOTSTRAP_SERVERS.defaultValue());
-    p.put(StreamsConfig.APPLICATION_ID_CONFIG, Keys.APPLICATION_ID.defaultValue());
-    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, Keys.PROCESSING_GUARANTEE.defaultValue());
-    p.put("max.poll.interval.ms", Keys.MAX_POLL_INTERVAL.defaultValue());
-    raw.forEach((k, v) -> {
-      if (k.startsWith("kafka.")) {
-        p.put(k.substring("kafka.".length()), v);
+    app.originalsWithPrefix("kafka.").forEach((k, v) -> p.put(k, (String) v));
+    for (ConfigDef.ConfigKey k : Keys.DEF.configKeys().values()) {
+      if (k.name.startsWith("kafka.")) {
+        p.put(k.name.substring("kafka.".length()), ConfigDef.convertToString(app.values().get(k.name), k.type));
       }
-    });
+    }
     return Collections.unmodifiableMap(p);
   }
 
+  /** What the declarations cannot say: limits between keys. */
   private void validate() {
-    String guarantee = kafka.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG);
-    if (!guarantee.equals(StreamsConfig.EXACTLY_ONCE_V2) && !guarantee.equals(StreamsConfig.AT_LEAST_ONCE)) {
-      throw new ConfigException(Keys.PROCESSING_GUARANTEE.name(), "must be exactly_once_v2 or at_least_once, not '" + guarantee + "'");
-    }
-    if (kafka.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG).isBlank()) {
-      throw new ConfigException(Keys.BOOTSTRAP_SERVERS.name(), "must not be empty");
-    }
-    String scheme = weaviateScheme();
-    if (!scheme.equals("http") && !scheme.equals("https")) {
-      throw new ConfigException(Keys.WEAVIATE_SCHEME.name(), "must be http or https, not '" + scheme + "'");
-    }
-    port(Keys.WEAVIATE_HTTP_PORT);
-    int admin = intValue(Keys.ADMIN_PORT);
-    if (admin < -1 || admin > 65535) {
-      throw new ConfigException(Keys.ADMIN_PORT.name(), "must be a port number, 0 (any free port) or -1 (off), not " + admin);
-    }
-    port(Keys.WEAVIATE_GRPC_PORT);
-    positive(Keys.WEAVIATE_TIMEOUT);
-    positive(Keys.FLUSH_MAX_RECORDS);
-    positive(Keys.FLUSH_INTERVAL);
-    positive(Keys.RETRY_MAX_ATTEMPTS);
-    positive(Keys.RETRY_INITIAL_BACKOFF);
-    positive(Keys.RETRY_MAX_BACKOFF);
-    positive(Keys.OUTAGE_PROBE_INTERVAL);
-    positive(Keys.DELETED_RETENTION);
-    positive(Keys.TOPICS_PARTITIONS);
-    positive(Keys.TOPICS_REPLICATION);
-    positive(Keys.SHUTDOWN_GRACE);
-    if (longValue(Keys.SUMMARY_INTERVAL) < 0) {
-      throw new ConfigException(Keys.SUMMARY_INTERVAL.name(), "must be 0 (off) or positive");
-    }
-    double jitter = doubleValue(Keys.RETRY_JITTER);
-    if (jitter < 0 || jitter > 1) {
-      throw new ConfigException(Keys.RETRY_JITTER.name(), "must be between 0 and 1, not " + jitter);
-    }
     if (retryMaxBackoff().compareTo(retryInitialBackoff()) < 0) {
-      throw new ConfigException(Keys.RETRY_MAX_BACKOFF.name(), "must be at least " + Keys.RETRY_INITIAL_BACKOFF.name());
+      throw new ConfigException(Keys.RETRY_MAX_BACKOFF, "must be at least " + Keys.RETRY_INITIAL_BACKOFF);
     }
-    boolValue(Keys.TOPICS_CREATE);
-    boolValue(Keys.COLLECTIONS_CREATE);
     long deadline = flushDeadline().toMillis();
     long call = weaviateTimeoutSeconds() * 1000L;
     if (call + retryMaxBackoff().toMillis() >= deadline) {
-      throw new ConfigException(Keys.WEAVIATE_TIMEOUT.name(), "one Weaviate call (" + call + " ms) plus "
-          + Keys.RETRY_MAX_BACKOFF.name() + " (" + retryMaxBackoff().toMillis() + " ms) must fit in the flush deadline ("
-          + deadline + " ms: half of the smaller of " + Keys.MAX_POLL_INTERVAL.name()
+      throw new ConfigException(Keys.WEAVIATE_TIMEOUT, "one Weaviate call (" + call + " ms) plus "
+          + Keys.RETRY_MAX_BACKOFF + " (" + retryMaxBackoff().toMillis() + " ms) must fit in the flush deadline ("
+          + deadline + " ms: half of the smaller of " + Keys.MAX_POLL_INTERVAL
           + (exactlyOnce() ? " and kafka.transaction.timeout.ms" : "") + "); lower them or raise those");
     }
-  }
-
-  private void port(ConfigKey key) {
-    int p = intValue(key);
-    if (p < 1 || p > 65535) {
-      throw new ConfigException(key.name(), "must be a port number 1-65535, not " + p);
-    }
-  }
-
-  private void positive(ConfigKey key) {
-    if (longValue(key) <= 0) {
-      throw new ConfigException(key.name(), "must be positive, not " + get(key));
-    }
-  }
-
-  private int intValue(ConfigKey key) {
-    long v = longValue(key);
-    if (v > Integer.MAX_VALUE || v < Integer.MIN_VALUE) {
-      throw new ConfigException(key.name(), "is out of range: " + v);
-    }
-    return (int) v;
-  }
-
-  private long longValue(ConfigKey key) {
-    return parseLong(key.name(), get(key));
   }
 
   private static long parseLong(String key, String value) {
@@ -517,21 +411,5 @@ public final class SyncConfig {
     } catch (RuntimeException e) {
       throw new ConfigException(key, "must be an integer, not '" + value + "'");
     }
-  }
-
-  private double doubleValue(ConfigKey key) {
-    try {
-      return Double.parseDouble(get(key).trim());
-    } catch (RuntimeException e) {
-      throw new ConfigException(key.name(), "must be a number, not '" + get(key) + "'");
-    }
-  }
-
-  private boolean boolValue(ConfigKey key) {
-    String v = get(key).trim().toLowerCase(Locale.ROOT);
-    if (v.equals("true") || v.equals("false")) {
-      return Boolean.parseBoolean(v);
-    }
-    throw new ConfigException(key.name(), "must be true or false, not '" + get(key) + "'");
   }
 }

@@ -32,7 +32,7 @@ public final class CollectionManager {
       String propsKey = "type." + type.name() + ".properties";
       if (!config.collectionsCreate()) {
         throw new ConfigException("type." + type.name() + ".collection", "collection '" + type.collection()
-            + "' does not exist in Weaviate, and " + Keys.COLLECTIONS_CREATE.name() + "=false");
+            + "' does not exist in Weaviate, and " + Keys.COLLECTIONS_CREATE + "=false");
       }
       if (type.properties().isEmpty()) {
         throw new ConfigException(propsKey, "collection '" + type.collection() + "' does not exist in Weaviate; "

@@ -2,7 +2,6 @@ package dev.weaviatesync.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weaviatesync.config.ConfigKey;
 import dev.weaviatesync.config.Keys;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -22,8 +21,21 @@ class MainTest {
   @Test
   void shouldListEveryConfigurationKeyInRunHelp() {
     assertThat(run("run", "--help")).isZero();
-    for (ConfigKey k : Keys.ALL) {
+    for (Keys.Doc k : Keys.documented()) {
       assertThat(out.toString()).contains(k.name()).contains(k.envName());
+    }
+  }
+
+  @Test
+  void shouldShowTheDeclaredDefaultOfEveryKeyInRunHelp() {
+    assertThat(run("run", "--help")).isZero();
+    String help = out.toString();
+    assertThat(help).contains(String.format(
+        "  flush.max.records [WEAVIATE_SYNC_FLUSH_MAX_RECORDS]%n      default: 500; allowed: positive%n"));
+    for (Keys.Doc k : Keys.documented()) {
+      String dflt = k.derivedDefault() != null ? k.derivedDefault().replace("`", "")
+          : k.defaultValue() == null ? "(none)" : k.defaultValue().isEmpty() ? "(empty)" : k.defaultValue();
+      assertThat(help).as("help of %s", k.name()).contains("default: " + dflt);
     }
   }
 

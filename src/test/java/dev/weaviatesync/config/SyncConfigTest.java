@@ -42,6 +42,28 @@ class SyncConfigTest {
   }
 
   @Test
+  void shouldSayWhatIsAllowedWhenAValueIsNot() {
+    // The words after "must be" are the declaration's, the same as in `run --help` and the README.
+    assertThatThrownBy(() -> SyncConfig.of(Map.of("weaviate.http.port", "0")))
+        .hasMessage("weaviate.http.port: must be a port number 1-65535, not 0");
+    assertThatThrownBy(() -> SyncConfig.of(Map.of("collections.create", "yes")))
+        .hasMessage("collections.create: must be true or false, not 'yes'");
+    assertThatThrownBy(() -> SyncConfig.of(Map.of("retry.jitter", "much")))
+        .hasMessage("retry.jitter: must be a number, not 'much'");
+    assertThatThrownBy(() -> SyncConfig.of(Map.of("summary.interval.ms", "-1")))
+        .hasMessage("summary.interval.ms: must be 0 (off) or positive, not -1");
+    assertThatThrownBy(() -> SyncConfig.of(Map.of("types", " , ")))
+        .hasMessage("types: at least one event type is required");
+    assertThatThrownBy(() -> SyncConfig.of(Map.of("types", "ItemChanged,itemchanged")))
+        .hasMessage("types: type 'itemchanged' is listed twice");
+    assertThatThrownBy(() -> SyncConfig.of(Map.of("dlq.topic", "dead letters")))
+        .hasMessage("dlq.topic: 'dead letters' is not a valid Kafka topic name");
+    assertThatThrownBy(() -> SyncConfig.of(Map.of("retry.max.backoff.ms", "100")))
+        .hasMessage("retry.max.backoff.ms: must be at least retry.initial.backoff.ms");
+    assertThat(SyncConfig.of(Map.of("collections.create", " FALSE ", "admin.port", "-1")).collectionsCreate()).isFalse();
+  }
+
+  @Test
   void shouldBoundAFlushByTheTransactionTimeoutAndMaxPollInterval() {
     // Hole 4: Kafka Streams' exactly-once default transaction timeout (10 s) was shorter than one
     // flush could take; a flush now runs under half of the smaller limit, checked at start-up.
