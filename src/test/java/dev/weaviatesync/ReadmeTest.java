@@ -8,6 +8,7 @@ import dev.weaviatesync.sink.Failure;
 import dev.weaviatesync.stack.BadInputs;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +27,32 @@ class ReadmeTest {
     for (Keys.Doc k : Keys.documented()) {
       assertThat(readme).as("README documents %s", k.name()).contains("`" + k.name() + "`");
     }
+  }
+
+  /** The README's configuration table as the declarations render it ({@link Keys#documented()}). */
+  static List<String> configurationTable() {
+    var rows = new ArrayList<>(List.of("| key | default | allowed | meaning |", "|---|---|---|---|"));
+    for (Keys.Doc k : Keys.documented()) {
+      String dflt = k.derivedDefault() != null ? k.derivedDefault()
+          : k.defaultValue() == null ? "none" : k.defaultValue().isEmpty() ? "empty" : "`" + k.defaultValue() + "`";
+      rows.add(String.join(" | ", "| `" + k.name() + "`", dflt, k.allowed() == null ? "" : k.allowed(),
+          k.documentation()) + " |");
+    }
+    return rows;
+  }
+
+  @Test
+  void shouldShowTheConfigurationTableAsTheDeclarationsRenderIt() throws Exception {
+    List<String> lines = readme().lines().toList();
+    int start = lines.indexOf("## Configuration");
+    assertThat(start).as("README has the section '## Configuration'").isNotNegative();
+    List<String> table = lines.stream().skip(start + 1).takeWhile(l -> !l.startsWith("#"))
+        .filter(l -> l.startsWith("|")).toList();
+    String expected = String.join("\n", configurationTable());
+    assertThat(String.join("\n", table))
+        .as("the README's configuration table is rendered from the declarations in Keys; replace it with:%n%n%s%n",
+            expected)
+        .isEqualTo(expected);
   }
 
   @Test
