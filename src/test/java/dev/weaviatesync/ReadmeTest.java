@@ -31,12 +31,23 @@ class ReadmeTest {
 
   /** The README's configuration table as the declarations render it ({@link Keys#documented()}). */
   static List<String> configurationTable() {
-    var rows = new ArrayList<>(List.of("| key | default | allowed | meaning |", "|---|---|---|---|"));
+    var rows =
+        new ArrayList<>(List.of("| key | default | allowed | meaning |", "|---|---|---|---|"));
     for (Keys.Doc k : Keys.documented()) {
-      String dflt = k.derivedDefault() != null ? k.derivedDefault()
-          : k.defaultValue() == null ? "none" : k.defaultValue().isEmpty() ? "empty" : "`" + k.defaultValue() + "`";
-      rows.add(String.join(" | ", "| `" + k.name() + "`", dflt, k.allowed() == null ? "" : k.allowed(),
-          k.documentation()) + " |");
+      String dflt =
+          k.derivedDefault() != null
+              ? k.derivedDefault()
+              : k.defaultValue() == null
+                  ? "none"
+                  : k.defaultValue().isEmpty() ? "empty" : "`" + k.defaultValue() + "`";
+      rows.add(
+          String.join(
+                  " | ",
+                  "| `" + k.name() + "`",
+                  dflt,
+                  k.allowed() == null ? "" : k.allowed(),
+                  k.documentation())
+              + " |");
     }
     return rows;
   }
@@ -46,11 +57,16 @@ class ReadmeTest {
     List<String> lines = readme().lines().toList();
     int start = lines.indexOf("## Configuration");
     assertThat(start).as("README has the section '## Configuration'").isNotNegative();
-    List<String> table = lines.stream().skip(start + 1).takeWhile(l -> !l.startsWith("#"))
-        .filter(l -> l.startsWith("|")).toList();
+    List<String> table =
+        lines.stream()
+            .skip(start + 1)
+            .takeWhile(l -> !l.startsWith("#"))
+            .filter(l -> l.startsWith("|"))
+            .toList();
     String expected = String.join("\n", configurationTable());
     assertThat(String.join("\n", table))
-        .as("the README's configuration table is rendered from the declarations in Keys; replace it with:%n%n%s%n",
+        .as(
+            "the README's configuration table is rendered from the declarations in Keys; replace it with:%n%n%s%n",
             expected)
         .isEqualTo(expected);
   }
@@ -58,8 +74,18 @@ class ReadmeTest {
   @Test
   void shouldDocumentEveryDeadLetterHeaderAndCategory() throws Exception {
     String readme = readme();
-    for (String h : new String[] {DlqHeaders.EXCEPTION, DlqHeaders.MESSAGE, DlqHeaders.STACKTRACE, DlqHeaders.TOPIC,
-        DlqHeaders.CATEGORY, DlqHeaders.ATTEMPTS, DlqHeaders.COLLECTION, DlqHeaders.EVENT_TYPE, DlqHeaders.FAILED_AT}) {
+    for (String h :
+        new String[] {
+          DlqHeaders.EXCEPTION,
+          DlqHeaders.MESSAGE,
+          DlqHeaders.STACKTRACE,
+          DlqHeaders.TOPIC,
+          DlqHeaders.CATEGORY,
+          DlqHeaders.ATTEMPTS,
+          DlqHeaders.COLLECTION,
+          DlqHeaders.EVENT_TYPE,
+          DlqHeaders.FAILED_AT
+        }) {
       assertThat(readme).contains("`" + h + "`");
     }
     for (Failure f : Failure.values()) {
@@ -72,7 +98,10 @@ class ReadmeTest {
   @Test
   void shouldHaveExactlyTheTwoQuickStartCommands() throws Exception {
     String readme = readme();
-    assertThat(readme).contains("```\nbash scripts/demo.sh\n```").contains("<!-- test-command").contains("```\n./mvnw -B verify\n```");
+    assertThat(readme)
+        .contains("```\nbash scripts/demo.sh\n```")
+        .contains("<!-- test-command")
+        .contains("```\n./mvnw -B verify\n```");
   }
 
   @Test
@@ -82,11 +111,18 @@ class ReadmeTest {
     int start = lines.indexOf(title);
     assertThat(start).as("README has the section '%s'", title).isNotNegative();
     List<String> headings = lines.stream().filter(l -> l.startsWith("## ")).toList();
-    assertThat(headings.get(headings.indexOf(title) - 1)).as("the section before it").isEqualTo("## Dead-letter records");
-    List<String> table = lines.stream().skip(start + 1).takeWhile(l -> !l.startsWith("## "))
-        .filter(l -> l.startsWith("|")).toList();
+    assertThat(headings.get(headings.indexOf(title) - 1))
+        .as("the section before it")
+        .isEqualTo("## Dead-letter records");
+    List<String> table =
+        lines.stream()
+            .skip(start + 1)
+            .takeWhile(l -> !l.startsWith("## "))
+            .filter(l -> l.startsWith("|"))
+            .toList();
     List<String> kinds = table.stream().skip(2).map(l -> l.substring(2, l.indexOf(" | "))).toList();
-    assertThat(kinds).as("the table's first column: the catalogue's case names, in its order (BadInputs.all())")
+    assertThat(kinds)
+        .as("the table's first column: the catalogue's case names, in its order (BadInputs.all())")
         .containsExactlyElementsOf(BadInputs.all().stream().map(BadInputs.Case::name).toList());
     assertThat(String.join("\n", table))
         .as("the table, row for row as the catalogue describes its cases (BadInputs.readmeTable())")

@@ -9,15 +9,22 @@ import picocli.CommandLine.Option;
 
 /** The configuration options every command shares: a file, the environment, and --set overrides. */
 final class ConfigOptions {
-  @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+  @Option(
+      names = {"-c", "--config"},
+      paramLabel = "FILE",
       description = "Properties file with configuration keys (see `weaviate-sync run --help`).")
   Path file;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE",
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
       description = "Override one key (after the file and the environment). Repeatable.")
   Map<String, String> overrides = new LinkedHashMap<>();
 
-  /** Loads the configuration, or prints the error (naming the key) and returns null: exit with {@link Main#USAGE}. */
+  /**
+   * Loads the configuration, or prints the error (naming the key) and returns null: exit with
+   * {@link Main#USAGE}.
+   */
   SyncConfig loadOrReport(java.io.PrintWriter err) {
     try {
       return load();

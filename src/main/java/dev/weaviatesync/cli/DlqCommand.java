@@ -22,31 +22,43 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "dlq", mixinStandardHelpOptions = true,
+@Command(
+    name = "dlq",
+    mixinStandardHelpOptions = true,
     description = "Inspect, replay and purge the dead-letter topic (same configuration as run).",
-    subcommands = {DlqCommand.ListCommand.class, DlqCommand.ShowCommand.class, DlqCommand.StatsCommand.class,
-        DlqCommand.ReplayCommand.class, DlqCommand.PurgeCommand.class})
+    subcommands = {
+      DlqCommand.ListCommand.class,
+      DlqCommand.ShowCommand.class,
+      DlqCommand.StatsCommand.class,
+      DlqCommand.ReplayCommand.class,
+      DlqCommand.PurgeCommand.class
+    })
 final class DlqCommand implements Runnable {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(),
-        "a subcommand is required: list, show, stats, replay or purge");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "a subcommand is required: list, show, stats, replay or purge");
   }
 
   /** Filters shared by list, stats and replay. */
   static final class Filters {
-    @Option(names = "--since", converter = TimeArg.class, description = "Failed at or after (2026-11-29T10:00:00Z, 2026-11-29, 2h).")
+    @Option(
+        names = "--since",
+        converter = TimeArg.class,
+        description = "Failed at or after (2026-11-29T10:00:00Z, 2026-11-29, 2h).")
     Instant since;
 
     @Option(names = "--until", converter = TimeArg.class, description = "Failed before.")
     Instant until;
 
-    @Option(names = "--category", description = "INVALID_EVENT, REJECTED, PERMANENT or TRANSIENT_EXHAUSTED.")
+    @Option(
+        names = "--category",
+        description = "INVALID_EVENT, REJECTED, PERMANENT or TRANSIENT_EXHAUSTED.")
     String category;
 
     @Option(names = "--exception", description = "Exception class, full or simple name.")
@@ -65,11 +77,9 @@ final class DlqCommand implements Runnable {
 
   /** Runs a body with configuration loaded and Kafka errors turned into exit codes. */
   abstract static class Base implements Callable<Integer> {
-    @Mixin
-    ConfigOptions options;
+    @Mixin ConfigOptions options;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     PrintWriter out() {
       return spec.commandLine().getOut();
@@ -96,13 +106,18 @@ final class DlqCommand implements Runnable {
     }
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true,
-      description = "One line per record: partition:offset, time, type, id, category, exception, message.")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description =
+          "One line per record: partition:offset, time, type, id, category, exception, message.")
   static final class ListCommand extends Base {
-    @Mixin
-    Filters filters;
+    @Mixin Filters filters;
 
-    @Option(names = "--limit", defaultValue = "1000", description = "At most this many records (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--limit",
+        defaultValue = "1000",
+        description = "At most this many records (default ${DEFAULT-VALUE}).")
     int limit;
 
     @Option(names = "--json", description = "One JSON object per line, for scripts.")
@@ -114,14 +129,30 @@ final class DlqCommand implements Runnable {
       for (DlqRecord r : records) {
         if (json) {
           ObjectNode n = JSON.createObjectNode();
-          n.put("partition", r.partition()).put("offset", r.offset()).put("failedAt", r.failedAt().toString())
-              .put("type", r.type()).put("id", r.id()).put("category", r.category()).put("exception", r.exception())
-              .put("message", r.message()).put("sourceTopic", r.sourceTopic()).put("replayCount", r.replayCount());
+          n.put("partition", r.partition())
+              .put("offset", r.offset())
+              .put("failedAt", r.failedAt().toString())
+              .put("type", r.type())
+              .put("id", r.id())
+              .put("category", r.category())
+              .put("exception", r.exception())
+              .put("message", r.message())
+              .put("sourceTopic", r.sourceTopic())
+              .put("replayCount", r.replayCount());
           out().println(n.toString());
         } else {
-          String message = r.message() == null ? "" : Text.abbreviate(r.message().replace('\n', ' '), 100);
-          out().printf("%-8s %s  %-12s %-36s %-19s %-26s %s%n", r.coordinates(), r.failedAt(), r.type(), r.id(),
-              r.category(), r.exceptionSimpleName(), message);
+          String message =
+              r.message() == null ? "" : Text.abbreviate(r.message().replace('\n', ' '), 100);
+          out()
+              .printf(
+                  "%-8s %s  %-12s %-36s %-19s %-26s %s%n",
+                  r.coordinates(),
+                  r.failedAt(),
+                  r.type(),
+                  r.id(),
+                  r.category(),
+                  r.exceptionSimpleName(),
+                  message);
         }
       }
       if (!json) {
@@ -131,8 +162,11 @@ final class DlqCommand implements Runnable {
     }
   }
 
-  @Command(name = "show", mixinStandardHelpOptions = true,
-      description = "Every header, the key, the value pretty-printed, and the stack trace of one record.")
+  @Command(
+      name = "show",
+      mixinStandardHelpOptions = true,
+      description =
+          "Every header, the key, the value pretty-printed, and the stack trace of one record.")
   static final class ShowCommand extends Base {
     private static final Pattern COORDS = Pattern.compile("(\\d+):(\\d+)");
 
@@ -143,7 +177,8 @@ final class DlqCommand implements Runnable {
     int run(DlqService dlq, SyncConfig config) throws Exception {
       var m = COORDS.matcher(coordinates);
       if (!m.matches()) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "'" + coordinates + "' is not PARTITION:OFFSET");
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "'" + coordinates + "' is not PARTITION:OFFSET");
       }
       DlqRecord r = dlq.show(Integer.parseInt(m.group(1)), Long.parseLong(m.group(2)));
       if (r == null) {
@@ -156,7 +191,8 @@ final class DlqCommand implements Runnable {
       out.println("headers:");
       for (var h : r.headers()) {
         if (!h.key().equals(DlqHeaders.STACKTRACE)) {
-          out.println("  " + h.key() + ": " + (h.value() == null ? "(null)" : printable(h.value())));
+          out.println(
+              "  " + h.key() + ": " + (h.value() == null ? "(null)" : printable(h.value())));
         }
       }
       out.println("value:");
@@ -179,7 +215,8 @@ final class DlqCommand implements Runnable {
 
     private static String printable(byte[] b) {
       String s = new String(b, StandardCharsets.UTF_8);
-      boolean text = s.chars().allMatch(c -> c >= 0x20 || c == '\n' || c == '\t') && !s.contains("\uFFFD");
+      boolean text =
+          s.chars().allMatch(c -> c >= 0x20 || c == '\n' || c == '\t') && !s.contains("\uFFFD");
       if (text) {
         return s;
       }
@@ -195,19 +232,25 @@ final class DlqCommand implements Runnable {
     }
   }
 
-  @Command(name = "stats", mixinStandardHelpOptions = true,
+  @Command(
+      name = "stats",
+      mixinStandardHelpOptions = true,
       description = "Counts by category, exception and entity type, with first and last seen.")
   static final class StatsCommand extends Base {
-    @Mixin
-    Filters filters;
+    @Mixin Filters filters;
 
     @Override
     int run(DlqService dlq, SyncConfig config) throws Exception {
       long total = 0;
-      out().printf("%-20s %-48s %-14s %7s  %-30s %s%n", "CATEGORY", "EXCEPTION", "TYPE", "COUNT", "FIRST", "LAST");
+      out()
+          .printf(
+              "%-20s %-48s %-14s %7s  %-30s %s%n",
+              "CATEGORY", "EXCEPTION", "TYPE", "COUNT", "FIRST", "LAST");
       for (var g : dlq.stats(filters.filter())) {
-        out().printf("%-20s %-48s %-14s %7d  %-30s %s%n", g.category(), g.exception(), g.type(), g.count(), g.first(),
-            g.last());
+        out()
+            .printf(
+                "%-20s %-48s %-14s %7d  %-30s %s%n",
+                g.category(), g.exception(), g.type(), g.count(), g.first(), g.last());
         total += g.count();
       }
       out().printf("%d records%n", total);
@@ -215,21 +258,31 @@ final class DlqCommand implements Runnable {
     }
   }
 
-  @Command(name = "replay", mixinStandardHelpOptions = true,
-      description = "Send matching records back to their original topic, byte for byte, with a replay-count header. "
-          + "Remembers how far it got (consumer group --group), so a second run sends nothing twice.")
+  @Command(
+      name = "replay",
+      mixinStandardHelpOptions = true,
+      description =
+          "Send matching records back to their original topic, byte for byte, with a replay-count header. "
+              + "Remembers how far it got (consumer group --group), so a second run sends nothing twice.")
   static final class ReplayCommand extends Base {
-    @Mixin
-    Filters filters;
+    @Mixin Filters filters;
 
-    @Option(names = "--dry-run", description = "Print what would be sent and a histogram of errors; send nothing.")
+    @Option(
+        names = "--dry-run",
+        description = "Print what would be sent and a histogram of errors; send nothing.")
     boolean dryRun;
 
-    @Option(names = "--max-replays", defaultValue = "3",
-        description = "Loop guard: skip records already replayed this many times (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--max-replays",
+        defaultValue = "3",
+        description =
+            "Loop guard: skip records already replayed this many times (default ${DEFAULT-VALUE}).")
     int maxReplays;
 
-    @Option(names = "--group", description = "Consumer group that keeps replay progress (default <kafka.application.id>-dlq-replay).")
+    @Option(
+        names = "--group",
+        description =
+            "Consumer group that keeps replay progress (default <kafka.application.id>-dlq-replay).")
     String group;
 
     @Override
@@ -238,19 +291,32 @@ final class DlqCommand implements Runnable {
       var s = dlq.replay(filters.filter(), g, maxReplays, dryRun, out(), err());
       out().println("errors of the matching records:");
       s.histogram().forEach((k, v) -> out().printf("  %6d  %s%n", v, k));
-      out().printf("%s: %d %s, %d skipped by the loop guard, %d failed, %d not matching, %d replayed before%n",
-          dryRun ? "dry run" : "replay", s.sent(), dryRun ? "would be sent" : "sent", s.skippedLoopGuard(), s.failed(),
-          s.notMatching(), s.alreadyReplayed());
+      out()
+          .printf(
+              "%s: %d %s, %d skipped by the loop guard, %d failed, %d not matching, %d replayed before%n",
+              dryRun ? "dry run" : "replay",
+              s.sent(),
+              dryRun ? "would be sent" : "sent",
+              s.skippedLoopGuard(),
+              s.failed(),
+              s.notMatching(),
+              s.alreadyReplayed());
       return s.failed() > 0 ? Main.FAILURE : Main.OK;
     }
   }
 
-  @Command(name = "purge", mixinStandardHelpOptions = true,
+  @Command(
+      name = "purge",
+      mixinStandardHelpOptions = true,
       description = "Delete records up to a point (Kafka admin deleteRecords), after confirmation.")
   static final class PurgeCommand extends Base {
-    @Option(names = "--before", required = true, paramLabel = "TIME|OFFSET|PARTITION:OFFSET",
-        description = "Delete records that failed before TIME, or with offsets below OFFSET (every partition), "
-            + "or below OFFSET in PARTITION.")
+    @Option(
+        names = "--before",
+        required = true,
+        paramLabel = "TIME|OFFSET|PARTITION:OFFSET",
+        description =
+            "Delete records that failed before TIME, or with offsets below OFFSET (every partition), "
+                + "or below OFFSET in PARTITION.")
     String before;
 
     @Option(names = "--yes", description = "Do not ask for confirmation.")
@@ -263,7 +329,8 @@ final class DlqCommand implements Runnable {
         try {
           time = TimeArg.parse(before);
         } catch (CommandLine.TypeConversionException e) {
-          throw new CommandLine.ParameterException(spec.commandLine(), "--before: " + e.getMessage());
+          throw new CommandLine.ParameterException(
+              spec.commandLine(), "--before: " + e.getMessage());
         }
       }
       DlqService.PurgePlan plan;
@@ -272,8 +339,13 @@ final class DlqCommand implements Runnable {
       } catch (IllegalArgumentException e) {
         throw new CommandLine.ParameterException(spec.commandLine(), "--before: " + e.getMessage());
       }
-      plan.before().forEach((p, o) -> out().printf("partition %d: delete everything below offset %d (%d offsets, transaction markers included)%n", p, o,
-          plan.count().get(p)));
+      plan.before()
+          .forEach(
+              (p, o) ->
+                  out()
+                      .printf(
+                          "partition %d: delete everything below offset %d (%d offsets, transaction markers included)%n",
+                          p, o, plan.count().get(p)));
       if (plan.total() == 0) {
         out().println("nothing to delete");
         return Main.OK;
@@ -284,7 +356,9 @@ final class DlqCommand implements Runnable {
           out().println("not confirmed (no terminal to ask on; pass --yes); nothing deleted");
           return Main.FAILURE;
         }
-        String answer = console.readLine("Delete up to %d records from %s? [y/N] ", plan.total(), config.dlqTopic());
+        String answer =
+            console.readLine(
+                "Delete up to %d records from %s? [y/N] ", plan.total(), config.dlqTopic());
         if (answer == null || !answer.trim().toLowerCase(Locale.ROOT).startsWith("y")) {
           out().println("not confirmed; nothing deleted");
           return Main.FAILURE;

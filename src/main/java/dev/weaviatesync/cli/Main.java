@@ -4,7 +4,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code weaviate-sync}: exit codes 0 (ok), 1 (failure), 2 (usage or configuration error). */
-@Command(name = "weaviate-sync", mixinStandardHelpOptions = true, version = "weaviate-sync 0.1.0",
+@Command(
+    name = "weaviate-sync",
+    mixinStandardHelpOptions = true,
+    version = "weaviate-sync 0.1.0",
     description = "Keeps Weaviate collections in step with change events on Kafka.",
     subcommands = {RunCommand.class, PublishCommand.class, DlqCommand.class})
 public final class Main implements Runnable {
@@ -12,26 +15,29 @@ public final class Main implements Runnable {
   public static final int FAILURE = 1;
   public static final int USAGE = 2;
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: run, publish or dlq");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "a command is required: run, publish or dlq");
   }
 
   /** Runs the CLI and returns its exit code; only {@link #main} exits the JVM. */
   public static int run(String... args) {
-    return run(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+    return run(
+        new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
   }
 
   /** Same, with the output and error streams given (for tests and embedding). */
   public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
-    var cli = new CommandLine(new Main())
-        .setOut(out)
-        .setErr(err)
-        .setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? USAGE : FAILURE)
-        .setCaseInsensitiveEnumValuesAllowed(true);
+    var cli =
+        new CommandLine(new Main())
+            .setOut(out)
+            .setErr(err)
+            .setExitCodeExceptionMapper(
+                e -> e instanceof CommandLine.ParameterException ? USAGE : FAILURE)
+            .setCaseInsensitiveEnumValuesAllowed(true);
     cli.getSubcommands().get("run").getCommandSpec().usageMessage().footer(RunCommand.keyTable());
     return cli.execute(args);
   }

@@ -30,14 +30,19 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "publish", mixinStandardHelpOptions = true,
-    description = "Publish events from a JSON Lines file (or - for stdin), one event per line, each to its "
-        + "type's topic with the id as key. Invalid lines are reported with their number and not sent.")
+@Command(
+    name = "publish",
+    mixinStandardHelpOptions = true,
+    description =
+        "Publish events from a JSON Lines file (or - for stdin), one event per line, each to its "
+            + "type's topic with the id as key. Invalid lines are reported with their number and not sent.")
 final class PublishCommand implements Callable<Integer> {
-  @Mixin
-  ConfigOptions options;
+  @Mixin ConfigOptions options;
 
-  @Parameters(index = "0", paramLabel = "FILE", description = "JSON Lines file, or - for standard input.")
+  @Parameters(
+      index = "0",
+      paramLabel = "FILE",
+      description = "JSON Lines file, or - for standard input.")
   String input;
 
   @Option(names = "--strict", description = "Send nothing if any line is invalid.")
@@ -46,8 +51,7 @@ final class PublishCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Validate only; send nothing.")
   boolean dryRun;
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   private record Line(int number, String text, ChangeEvent event) {}
 
@@ -59,13 +63,15 @@ final class PublishCommand implements Callable<Integer> {
     if (config == null) {
       return Main.USAGE;
     }
-    var parser = new EventParser(config.types().stream().map(EntityType::name).collect(Collectors.toSet()));
+    var parser =
+        new EventParser(config.types().stream().map(EntityType::name).collect(Collectors.toSet()));
     List<Line> valid = new ArrayList<>();
     int invalid = 0;
     int number = 0;
-    try (BufferedReader reader = input.equals("-")
-        ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
-        : Files.newBufferedReader(Path.of(input), StandardCharsets.UTF_8)) {
+    try (BufferedReader reader =
+        input.equals("-")
+            ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+            : Files.newBufferedReader(Path.of(input), StandardCharsets.UTF_8)) {
       String text;
       while ((text = reader.readLine()) != null) {
         number++;
@@ -85,8 +91,9 @@ final class PublishCommand implements Callable<Integer> {
       return Main.USAGE;
     }
     if (dryRun || strict && invalid > 0) {
-      out.printf("%d valid, %d invalid lines; %s%n", valid.size(), invalid,
-          dryRun ? "dry run, nothing sent" : "--strict: nothing sent");
+      out.printf(
+          "%d valid, %d invalid lines; %s%n",
+          valid.size(), invalid, dryRun ? "dry run, nothing sent" : "--strict: nothing sent");
       return invalid > 0 ? Main.FAILURE : Main.OK;
     }
     int sent = send(config, valid, err);
@@ -98,23 +105,31 @@ final class PublishCommand implements Callable<Integer> {
    * Sends every valid line and waits for each acknowledgement: a line counts as sent only when the
    * broker acknowledged it; every other line is reported with its number and the reason.
    */
-  private int send(SyncConfig config, List<Line> lines, PrintWriter err) throws InterruptedException {
-    var topics = lines.stream().map(l -> config.type(l.event().type()).topic()).collect(Collectors.toSet());
+  private int send(SyncConfig config, List<Line> lines, PrintWriter err)
+      throws InterruptedException {
+    var topics =
+        lines.stream().map(l -> config.type(l.event().type()).topic()).collect(Collectors.toSet());
     if (!topicsWritable(config, topics, err)) {
       return 0;
     }
     Properties p = config.producerProperties();
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "60000");
     int sent = 0;
-    try (var producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (var producer =
+        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
       var futures = new ArrayList<Future<RecordMetadata>>(lines.size());
       for (Line l : lines) {
         String t = config.type(l.event().type()).topic();
         try {
-          futures.add(producer.send(new ProducerRecord<>(t, l.event().id().getBytes(StandardCharsets.UTF_8),
-              l.text().getBytes(StandardCharsets.UTF_8))));
+          futures.add(
+              producer.send(
+                  new ProducerRecord<>(
+                      t,
+                      l.event().id().getBytes(StandardCharsets.UTF_8),
+                      l.text().getBytes(StandardCharsets.UTF_8))));
         } catch (RuntimeException e) {
-          // Refused before it was queued (too large for max.request.size, no metadata in time, ...).
+          // Refused before it was queued (too large for max.request.size, no metadata in time,
+          // ...).
           futures.add(java.util.concurrent.CompletableFuture.failedFuture(e));
         }
         if (futures.size() % 10_000 == 0) {
@@ -129,31 +144,47 @@ final class PublishCommand implements Callable<Integer> {
         } catch (java.util.concurrent.ExecutionException e) {
           err.println("line " + lines.get(i).number() + ": not sent: " + e.getCause());
         } catch (java.util.concurrent.TimeoutException e) {
-          err.println("line " + lines.get(i).number() + ": not sent: no acknowledgement within 60 s");
+          err.println(
+              "line " + lines.get(i).number() + ": not sent: no acknowledgement within 60 s");
         }
       }
     }
     return sent;
   }
 
-  /** The target topics exist and every partition accepts writes (see {@link Topics} for why this matters). */
-  private static boolean topicsWritable(SyncConfig config, java.util.Set<String> topics, PrintWriter err)
+  /**
+   * The target topics exist and every partition accepts writes (see {@link Topics} for why this
+   * matters).
+   */
+  private static boolean topicsWritable(
+      SyncConfig config, java.util.Set<String> topics, PrintWriter err)
       throws InterruptedException {
     try (var admin = org.apache.kafka.clients.admin.Admin.create(config.clientProperties())) {
       var missing = new java.util.TreeSet<>(topics);
       missing.removeAll(admin.listTopics().names().get(30, TimeUnit.SECONDS));
       if (!missing.isEmpty()) {
-        err.println("nothing sent: topic(s) " + missing + " do not exist at " + config.bootstrapServers()
-            + " (create them, or start the worker once with topics.create=true)");
+        err.println(
+            "nothing sent: topic(s) "
+                + missing
+                + " do not exist at "
+                + config.bootstrapServers()
+                + " (create them, or start the worker once with topics.create=true)");
         return false;
       }
       Topics.awaitWritable(admin, topics, java.time.Duration.ofSeconds(30));
       return true;
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+    } catch (java.util.concurrent.ExecutionException
+        | java.util.concurrent.TimeoutException
         | org.apache.kafka.common.KafkaException e) {
       Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
-      err.println("nothing sent: topic(s) " + topics + " not writable at " + config.bootstrapServers() + ": "
-          + cause.getMessage() + " (create them, or start the worker once with topics.create=true)");
+      err.println(
+          "nothing sent: topic(s) "
+              + topics
+              + " not writable at "
+              + config.bootstrapServers()
+              + ": "
+              + cause.getMessage()
+              + " (create them, or start the worker once with topics.create=true)");
       return false;
     }
   }

@@ -13,19 +13,21 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "run", mixinStandardHelpOptions = true,
-    description = "Run the sync worker until SIGTERM/SIGINT. Configuration: defaults < --config file < "
-        + "environment (WEAVIATE_SYNC_<KEY>, KAFKA_<SETTING>) < --set.",
-    footerHeading = "%nConfiguration keys (environment variable in brackets; * = secret, never printed):%n",
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run the sync worker until SIGTERM/SIGINT. Configuration: defaults < --config file < "
+            + "environment (WEAVIATE_SYNC_<KEY>, KAFKA_<SETTING>) < --set.",
+    footerHeading =
+        "%nConfiguration keys (environment variable in brackets; * = secret, never printed):%n",
     footer = "")
 final class RunCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
-  @Mixin
-  ConfigOptions options;
+  @Mixin ConfigOptions options;
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   RunCommand() {}
 
@@ -33,19 +35,30 @@ final class RunCommand implements Callable<Integer> {
   static String keyTable() {
     var sb = new StringBuilder();
     for (Keys.Doc k : Keys.documented()) {
-      String dflt = k.derivedDefault() != null ? k.derivedDefault()
-          : k.defaultValue() == null ? "(none)" : k.defaultValue().isEmpty() ? "(empty)" : k.defaultValue();
+      String dflt =
+          k.derivedDefault() != null
+              ? k.derivedDefault()
+              : k.defaultValue() == null
+                  ? "(none)"
+                  : k.defaultValue().isEmpty() ? "(empty)" : k.defaultValue();
       String name = "  " + k.name() + (k.secret() ? " *" : "");
       String env = "[" + k.envName() + "]";
-      sb.append(name.length() + 1 + env.length() < 80 ? name + " " + env + System.lineSeparator()
-              : name + System.lineSeparator() + indented(env))
-          .append(indented("default: " + dflt + (k.allowed() == null ? "" : "; allowed: " + k.allowed())))
+      sb.append(
+              name.length() + 1 + env.length() < 80
+                  ? name + " " + env + System.lineSeparator()
+                  : name + System.lineSeparator() + indented(env))
+          .append(
+              indented(
+                  "default: " + dflt + (k.allowed() == null ? "" : "; allowed: " + k.allowed())))
           .append(indented(k.documentation()));
     }
     return sb.toString();
   }
 
-  /** {@code text} without backticks, indented, wrapped before 80 columns (picocli would wrap it unindented). */
+  /**
+   * {@code text} without backticks, indented, wrapped before 80 columns (picocli would wrap it
+   * unindented).
+   */
   private static String indented(String text) {
     var out = new StringBuilder();
     var line = new StringBuilder("     ");
@@ -77,24 +90,29 @@ final class RunCommand implements Callable<Integer> {
       return Main.FAILURE;
     }
     var done = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      log.info("Shutdown requested");
-      worker.close();
-      try {
-        done.await(config.shutdownGrace().toMillis() + 5000, TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "weaviate-sync-shutdown");
+    Thread hook =
+        new Thread(
+            () -> {
+              log.info("Shutdown requested");
+              worker.close();
+              try {
+                done.await(config.shutdownGrace().toMillis() + 5000, TimeUnit.MILLISECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "weaviate-sync-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     // SIGTERM/SIGINT: stop from the main thread, so that a clean stop exits 0 (a JVM ended by the
     // signal itself exits 143). The shutdown hook above stays as the fallback.
     for (String name : new String[] {"TERM", "INT"}) {
       try {
-        sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
-          log.info("SIG{} received; stopping", name);
-          worker.requestStop();
-        });
+        sun.misc.Signal.handle(
+            new sun.misc.Signal(name),
+            sig -> {
+              log.info("SIG{} received; stopping", name);
+              worker.requestStop();
+            });
       } catch (IllegalArgumentException e) {
         log.debug("cannot handle SIG{}: {}", name, e.toString());
       }

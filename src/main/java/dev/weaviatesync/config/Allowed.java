@@ -24,7 +24,8 @@ final class Allowed implements ConfigDef.Validator {
 
   /** Values for which {@code ok} holds; anything else is "must be {description}, not {value}". */
   static Allowed when(String description, Predicate<Object> ok) {
-    return new Allowed(description, v -> ok.test(v) ? null : "must be " + description + ", not " + shown(v));
+    return new Allowed(
+        description, v -> ok.test(v) ? null : "must be " + description + ", not " + shown(v));
   }
 
   /** Values for which {@code problem} returns null; otherwise its answer is the error. */
@@ -46,7 +47,8 @@ final class Allowed implements ConfigDef.Validator {
   }
 
   static Allowed between(long min, long max, String description) {
-    return when(description, v -> ((Number) v).longValue() >= min && ((Number) v).longValue() <= max);
+    return when(
+        description, v -> ((Number) v).longValue() >= min && ((Number) v).longValue() <= max);
   }
 
   @Override
@@ -65,7 +67,10 @@ final class Allowed implements ConfigDef.Validator {
     return description;
   }
 
-  /** A value as it appears in an error: strings and lists quoted, numbers as they are, secrets never. */
+  /**
+   * A value as it appears in an error: strings and lists quoted, numbers as they are, secrets
+   * never.
+   */
   static String shown(Object v) {
     if (v instanceof Password) {
       return "********";

@@ -60,8 +60,13 @@ public final class ConfigLoader {
     var out = new LinkedHashMap<String, String>();
     Set<String> kafkaNames = kafkaConfigNames();
     // Types may themselves come from the environment; resolve them first.
-    String types = env.getOrDefault(envName(Keys.TYPES), fileValues.getOrDefault(Keys.TYPES,
-        ConfigDef.convertToString(Keys.DEF.defaultValues().get(Keys.TYPES), ConfigDef.Type.LIST)));
+    String types =
+        env.getOrDefault(
+            envName(Keys.TYPES),
+            fileValues.getOrDefault(
+                Keys.TYPES,
+                ConfigDef.convertToString(
+                    Keys.DEF.defaultValues().get(Keys.TYPES), ConfigDef.Type.LIST)));
     for (var e : env.entrySet()) {
       String var = e.getKey();
       if (var.startsWith(ENV_PREFIX)) {
@@ -70,12 +75,17 @@ public final class ConfigLoader {
           continue;
         }
         if (key == null) {
-          throw new ConfigException(var, "unknown environment variable (see `weaviate-sync run --help` for the list)");
+          throw new ConfigException(
+              var, "unknown environment variable (see `weaviate-sync run --help` for the list)");
         }
         if (SERVICE_LINK_VALUE.matcher(e.getValue()).matches()) {
-          throw new ConfigException(var, "'" + e.getValue() + "' looks like a Kubernetes service link of a Service "
-              + "whose name starts with weaviate-sync-; set enableServiceLinks: false in the pod spec (the Helm "
-              + "chart does) or rename that Service");
+          throw new ConfigException(
+              var,
+              "'"
+                  + e.getValue()
+                  + "' looks like a Kubernetes service link of a Service "
+                  + "whose name starts with weaviate-sync-; set enableServiceLinks: false in the pod spec (the Helm "
+                  + "chart does) or rename that Service");
         }
         out.put(key, e.getValue());
       } else if (var.startsWith("KAFKA_")) {
@@ -88,7 +98,10 @@ public final class ConfigLoader {
     return out;
   }
 
-  /** {@code flush.max.records} → {@code WEAVIATE_SYNC_FLUSH_MAX_RECORDS}; {@code kafka.x.y} → {@code KAFKA_X_Y}. */
+  /**
+   * {@code flush.max.records} → {@code WEAVIATE_SYNC_FLUSH_MAX_RECORDS}; {@code kafka.x.y} → {@code
+   * KAFKA_X_Y}.
+   */
   public static String envName(String key) {
     if (key.startsWith("kafka.")) {
       return "KAFKA_" + key.substring("kafka.".length()).replace('.', '_').toUpperCase(Locale.ROOT);
@@ -97,21 +110,30 @@ public final class ConfigLoader {
   }
 
   /**
-   * Kubernetes injects, for every Service in the namespace, {@code <NAME>_SERVICE_HOST},
-   * {@code <NAME>_SERVICE_PORT[_<port name>]}, {@code <NAME>_PORT} and
-   * {@code <NAME>_PORT_<port>_<PROTO>[_PROTO|_PORT|_ADDR]} (name upper-cased, '-' as '_') into
-   * every pod unless {@code enableServiceLinks: false}. A Service named {@code weaviate-sync} (the
-   * release name most users type) or {@code weaviate-sync-*} therefore puts variables with our
-   * prefix into the pod. They are recognised by their names and, where the name alone could be a
-   * misspelt setting, by the shape of their values, and ignored; anything else unknown is an error.
+   * Kubernetes injects, for every Service in the namespace, {@code <NAME>_SERVICE_HOST}, {@code
+   * <NAME>_SERVICE_PORT[_<port name>]}, {@code <NAME>_PORT} and {@code
+   * <NAME>_PORT_<port>_<PROTO>[_PROTO|_PORT|_ADDR]} (name upper-cased, '-' as '_') into every pod
+   * unless {@code enableServiceLinks: false}. A Service named {@code weaviate-sync} (the release
+   * name most users type) or {@code weaviate-sync-*} therefore puts variables with our prefix into
+   * the pod. They are recognised by their names and, where the name alone could be a misspelt
+   * setting, by the shape of their values, and ignored; anything else unknown is an error.
    */
   private static final String LINK_PREFIX = Pattern.quote(ENV_PREFIX) + "(?:[A-Z0-9_]+_)?";
-  /** {@code <NAME>_PORT=tcp://10.0.0.1:8081} and {@code <NAME>_PORT_8081_TCP=tcp://10.0.0.1:8081}. */
-  private static final Pattern LINK_URL_NAME = Pattern.compile(LINK_PREFIX + "PORT(?:_[0-9]+_(?:TCP|UDP|SCTP))?");
+
+  /**
+   * {@code <NAME>_PORT=tcp://10.0.0.1:8081} and {@code <NAME>_PORT_8081_TCP=tcp://10.0.0.1:8081}.
+   */
+  private static final Pattern LINK_URL_NAME =
+      Pattern.compile(LINK_PREFIX + "PORT(?:_[0-9]+_(?:TCP|UDP|SCTP))?");
+
   /** Names no setting of ours can be mistaken for: host, port numbers, protocol. */
-  private static final Pattern LINK_OTHER_NAME = Pattern.compile(LINK_PREFIX
-      + "(?:SERVICE_HOST|SERVICE_PORT(?:_[A-Z0-9_]+)?|PORT_[0-9]+_(?:TCP|UDP|SCTP)_(?:PROTO|PORT|ADDR))");
-  private static final Pattern SERVICE_LINK_VALUE = Pattern.compile("(?:tcp|udp|sctp)://\\S+:[0-9]+");
+  private static final Pattern LINK_OTHER_NAME =
+      Pattern.compile(
+          LINK_PREFIX
+              + "(?:SERVICE_HOST|SERVICE_PORT(?:_[A-Z0-9_]+)?|PORT_[0-9]+_(?:TCP|UDP|SCTP)_(?:PROTO|PORT|ADDR))");
+
+  private static final Pattern SERVICE_LINK_VALUE =
+      Pattern.compile("(?:tcp|udp|sctp)://\\S+:[0-9]+");
 
   static boolean isServiceLink(String var, String value) {
     return LINK_OTHER_NAME.matcher(var).matches()

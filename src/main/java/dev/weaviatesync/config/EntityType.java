@@ -7,10 +7,14 @@ import java.util.Objects;
 /**
  * One entity type of the event contract: events of {@code name} arrive on {@code topic} and are
  * written to the Weaviate collection {@code collection}. {@code properties} are declared for
- * collection creation; empty means "do not create, the collection is managed elsewhere".
- * {@code vectorizer} is the vectorizer module of a collection the worker creates.
+ * collection creation; empty means "do not create, the collection is managed elsewhere". {@code
+ * vectorizer} is the vectorizer module of a collection the worker creates.
  */
-public record EntityType(String name, String topic, String collection, List<PropertySpec> properties,
+public record EntityType(
+    String name,
+    String topic,
+    String collection,
+    List<PropertySpec> properties,
     Vectorizer vectorizer) {
   public EntityType {
     Objects.requireNonNull(name, "name");
@@ -20,7 +24,10 @@ public record EntityType(String name, String topic, String collection, List<Prop
     vectorizer = vectorizer == null ? Vectorizer.NONE : vectorizer;
   }
 
-  /** A type whose collection, if the worker creates it, takes vectors from the events (no vectorizer). */
+  /**
+   * A type whose collection, if the worker creates it, takes vectors from the events (no
+   * vectorizer).
+   */
   public EntityType(String name, String topic, String collection, List<PropertySpec> properties) {
     this(name, topic, collection, properties, Vectorizer.NONE);
   }
@@ -28,8 +35,8 @@ public record EntityType(String name, String topic, String collection, List<Prop
   /**
    * The vectorizer of a created collection: {@code module} is {@code none} (vectors come with the
    * objects, or not at all) or {@code text2vec-openai} (Weaviate embeds the text properties on
-   * insert, through the OpenAI-compatible API at {@code baseUrl}); {@code baseUrl} and
-   * {@code model} are null for the module's defaults.
+   * insert, through the OpenAI-compatible API at {@code baseUrl}); {@code baseUrl} and {@code
+   * model} are null for the module's defaults.
    */
   public record Vectorizer(String module, String baseUrl, String model) {
     public static final String MODULE_NONE = "none";
@@ -48,9 +55,20 @@ public record EntityType(String name, String topic, String collection, List<Prop
 
   /** A declared property of a collection: {@code name:type}, with Weaviate data types. */
   public record PropertySpec(String name, String dataType) {
-    public static final List<String> TYPES = List.of(
-        "text", "text[]", "int", "int[]", "number", "number[]", "boolean", "boolean[]",
-        "date", "date[]", "uuid", "uuid[]");
+    public static final List<String> TYPES =
+        List.of(
+            "text",
+            "text[]",
+            "int",
+            "int[]",
+            "number",
+            "number[]",
+            "boolean",
+            "boolean[]",
+            "date",
+            "date[]",
+            "uuid",
+            "uuid[]");
 
     /** Parses {@code name:datatype}; the exception's message says what is wrong with it. */
     static PropertySpec parse(String entry) {
@@ -64,8 +82,8 @@ public record EntityType(String name, String topic, String collection, List<Prop
         throw new IllegalArgumentException("'" + name + "' is not a valid property name");
       }
       if (!TYPES.contains(type)) {
-        throw new IllegalArgumentException("unknown datatype '" + type + "' for property " + name
-            + "; one of " + TYPES);
+        throw new IllegalArgumentException(
+            "unknown datatype '" + type + "' for property " + name + "; one of " + TYPES);
       }
       return new PropertySpec(name, type);
     }

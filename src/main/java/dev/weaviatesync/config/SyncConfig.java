@@ -20,13 +20,23 @@ import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * The worker's whole configuration, immutable and validated. Built from a flat map of
- * {@code key=value} (see {@link ConfigLoader} for where the values come from) with the
- * declarations of {@link Keys}; every error names the key that is wrong.
+ * The worker's whole configuration, immutable and validated. Built from a flat map of {@code
+ * key=value} (see {@link ConfigLoader} for where the values come from) with the declarations of
+ * {@link Keys}; every error names the key that is wrong.
  */
 public final class SyncConfig {
-  private static final Map<Type, String> TYPE_WORDS = Map.of(Type.INT, "an integer", Type.LONG, "an integer",
-      Type.SHORT, "an integer", Type.DOUBLE, "a number", Type.BOOLEAN, "true or false");
+  private static final Map<Type, String> TYPE_WORDS =
+      Map.of(
+          Type.INT,
+          "an integer",
+          Type.LONG,
+          "an integer",
+          Type.SHORT,
+          "an integer",
+          Type.DOUBLE,
+          "a number",
+          Type.BOOLEAN,
+          "true or false");
 
   private final Map<String, String> raw;
   private final AbstractConfig app;
@@ -46,7 +56,9 @@ public final class SyncConfig {
     validate();
   }
 
-  /** Builds and validates a configuration from {@code key=value} pairs; missing keys take defaults. */
+  /**
+   * Builds and validates a configuration from {@code key=value} pairs; missing keys take defaults.
+   */
   public static SyncConfig of(Map<String, String> values) {
     return new SyncConfig(values);
   }
@@ -69,9 +81,16 @@ public final class SyncConfig {
   }
 
   public EntityType type(String name) {
-    return types.stream().filter(t -> t.name().equals(name)).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("no entity type named '" + name + "'; configured: "
-            + types.stream().map(EntityType::name).toList()));
+    return types.stream()
+        .filter(t -> t.name().equals(name))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "no entity type named '"
+                        + name
+                        + "'; configured: "
+                        + types.stream().map(EntityType::name).toList()));
   }
 
   public String dlqTopic() {
@@ -190,12 +209,17 @@ public final class SyncConfig {
     var p = new Properties();
     p.putAll(kafka);
     if (exactlyOnce() && transactionTimeoutSetting() == null) {
-      p.put(StreamsConfig.producerPrefix("transaction.timeout.ms"), Long.toString(DEFAULT_TRANSACTION_TIMEOUT_MS));
+      p.put(
+          StreamsConfig.producerPrefix("transaction.timeout.ms"),
+          Long.toString(DEFAULT_TRANSACTION_TIMEOUT_MS));
     }
     // The worker's copies of a record (dead letter, pending write) are larger than the record.
-    if (!kafka.containsKey("max.request.size") && !kafka.containsKey(StreamsConfig.producerPrefix("max.request.size"))) {
+    if (!kafka.containsKey("max.request.size")
+        && !kafka.containsKey(StreamsConfig.producerPrefix("max.request.size"))) {
       // SyncTopology.OWN_DLQ_MAX_MESSAGE_BYTES (config does not depend on topology)
-      p.put(StreamsConfig.producerPrefix("max.request.size"), Integer.toString(2 * 1_048_576 + 65_536));
+      p.put(
+          StreamsConfig.producerPrefix("max.request.size"),
+          Integer.toString(2 * 1_048_576 + 65_536));
     }
     return p;
   }
@@ -204,7 +228,8 @@ public final class SyncConfig {
   public static final long DEFAULT_TRANSACTION_TIMEOUT_MS = 60_000;
 
   private boolean exactlyOnce() {
-    return StreamsConfig.EXACTLY_ONCE_V2.equals(kafka.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+    return StreamsConfig.EXACTLY_ONCE_V2.equals(
+        kafka.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
   }
 
   private String transactionTimeoutSetting() {
@@ -213,32 +238,39 @@ public final class SyncConfig {
   }
 
   /**
-   * How long one flush may hold its stream thread: half of the smaller of
-   * {@code max.poll.interval.ms} and, under exactly-once, the producer's
-   * {@code transaction.timeout.ms} (the flush runs inside a transaction; past its timeout the
-   * producer is fenced and the tasks are closed dirty). The other half is the margin for the rest
-   * of the transaction. Retries, bisection and further batches stop at this deadline and leave the
-   * rest pending for the next flush.
+   * How long one flush may hold its stream thread: half of the smaller of {@code
+   * max.poll.interval.ms} and, under exactly-once, the producer's {@code transaction.timeout.ms}
+   * (the flush runs inside a transaction; past its timeout the producer is fenced and the tasks are
+   * closed dirty). The other half is the margin for the rest of the transaction. Retries, bisection
+   * and further batches stop at this deadline and leave the rest pending for the next flush.
    */
   public Duration flushDeadline() {
     long limit = app.getInt(Keys.MAX_POLL_INTERVAL);
     if (exactlyOnce()) {
       String tx = transactionTimeoutSetting();
-      limit = Math.min(limit, tx == null ? DEFAULT_TRANSACTION_TIMEOUT_MS : parseLong("kafka.transaction.timeout.ms", tx));
+      limit =
+          Math.min(
+              limit,
+              tx == null
+                  ? DEFAULT_TRANSACTION_TIMEOUT_MS
+                  : parseLong("kafka.transaction.timeout.ms", tx));
     }
     return Duration.ofMillis(limit / 2);
   }
 
-  /** Plain client properties (admin, producer, consumer) for the same cluster and security settings. */
+  /**
+   * Plain client properties (admin, producer, consumer) for the same cluster and security settings.
+   */
   public Properties clientProperties() {
     var p = new Properties();
     Set<String> streamsOnly = new HashSet<>(StreamsConfig.configDef().names());
     var common = new HashSet<>(org.apache.kafka.clients.admin.AdminClientConfig.configNames());
-    kafka.forEach((k, v) -> {
-      if (common.contains(k) || !streamsOnly.contains(k)) {
-        p.put(k, v);
-      }
-    });
+    kafka.forEach(
+        (k, v) -> {
+          if (common.contains(k) || !streamsOnly.contains(k)) {
+            p.put(k, v);
+          }
+        });
     return p;
   }
 
@@ -260,14 +292,18 @@ public final class SyncConfig {
     raw.forEach((k, v) -> out.put(k, mask(k, v)));
     for (ConfigDef.ConfigKey k : Keys.DEF.configKeys().values()) {
       Object v = app.values().get(k.name);
-      out.put(k.name, mask(k.name, v instanceof Password p ? p.value() : ConfigDef.convertToString(v, k.type)));
+      out.put(
+          k.name,
+          mask(k.name, v instanceof Password p ? p.value() : ConfigDef.convertToString(v, k.type)));
     }
     for (EntityType t : types) {
       String prefix = "type." + t.name() + ".";
       out.put(prefix + Keys.TOPIC, t.topic());
       out.put(prefix + Keys.COLLECTION, t.collection());
-      out.put(prefix + Keys.PROPERTIES, String.join(",", t.properties().stream()
-          .map(p -> p.name() + ":" + p.dataType()).toList()));
+      out.put(
+          prefix + Keys.PROPERTIES,
+          String.join(
+              ",", t.properties().stream().map(p -> p.name() + ":" + p.dataType()).toList()));
       out.put(prefix + Keys.VECTORIZER, t.vectorizer().module());
       if (t.vectorizer().baseUrl() != null) {
         out.put(prefix + Keys.VECTORIZER_BASE_URL, t.vectorizer().baseUrl());
@@ -295,16 +331,20 @@ public final class SyncConfig {
 
   /**
    * {@code def} applied to {@code values} (the keys without {@code prefix}): a value of the wrong
-   * type says what was expected, in our words rather than ConfigDef's ("Not a number of type
-   * INT"); a validator's error is named with the whole key.
+   * type says what was expected, in our words rather than ConfigDef's ("Not a number of type INT");
+   * a validator's error is named with the whole key.
    */
   private static AbstractConfig parse(ConfigDef def, Map<String, ?> values, String prefix) {
     for (ConfigDef.ConfigKey k : def.configKeys().values()) {
       try {
         ConfigDef.parseType(k.name, values.get(k.name), k.type);
       } catch (org.apache.kafka.common.config.ConfigException e) {
-        throw new ConfigException(prefix + k.name, "must be " + TYPE_WORDS.getOrDefault(k.type,
-            k.type.toString().toLowerCase(Locale.ROOT)) + ", not " + Allowed.shown(values.get(k.name)));
+        throw new ConfigException(
+            prefix + k.name,
+            "must be "
+                + TYPE_WORDS.getOrDefault(k.type, k.type.toString().toLowerCase(Locale.ROOT))
+                + ", not "
+                + Allowed.shown(values.get(k.name)));
       }
     }
     try {
@@ -317,7 +357,9 @@ public final class SyncConfig {
   /** The type of a per-type key {@code type.<Type>.<key>}, or null if {@code key} is none. */
   private static String typeOf(String key) {
     int dot = key.indexOf('.', "type.".length());
-    if (!key.startsWith("type.") || dot < 0 || !Keys.TYPE_DEF.names().contains(key.substring(dot + 1))) {
+    if (!key.startsWith("type.")
+        || dot < 0
+        || !Keys.TYPE_DEF.names().contains(key.substring(dot + 1))) {
       return null;
     }
     return key.substring("type.".length(), dot);
@@ -328,7 +370,8 @@ public final class SyncConfig {
     for (String key : raw.keySet()) {
       String type = typeOf(key);
       if (type != null && !names.contains(type)) {
-        throw new ConfigException(key, "type '" + type + "' is not listed in " + Keys.TYPES + "=" + names);
+        throw new ConfigException(
+            key, "type '" + type + "' is not listed in " + Keys.TYPES + "=" + names);
       }
     }
     var result = new ArrayList<EntityType>();
@@ -339,12 +382,21 @@ public final class SyncConfig {
       String topic = Objects.requireNonNullElse(t.getString(Keys.TOPIC), defaultTopic(name));
       String other = topics.putIfAbsent(topic, name);
       if (other != null) {
-        throw new ConfigException(prefix + Keys.TOPIC, "topic '" + topic + "' is already used by type " + other
-            + "; each type needs a topic of its own");
+        throw new ConfigException(
+            prefix + Keys.TOPIC,
+            "topic '"
+                + topic
+                + "' is already used by type "
+                + other
+                + "; each type needs a topic of its own");
       }
-      String collection = Objects.requireNonNullElse(t.getString(Keys.COLLECTION), defaultCollection(name));
-      var properties = t.getList(Keys.PROPERTIES).stream().filter(p -> !p.isEmpty())
-          .map(EntityType.PropertySpec::parse).toList();
+      String collection =
+          Objects.requireNonNullElse(t.getString(Keys.COLLECTION), defaultCollection(name));
+      var properties =
+          t.getList(Keys.PROPERTIES).stream()
+              .filter(p -> !p.isEmpty())
+              .map(EntityType.PropertySpec::parse)
+              .toList();
       result.add(new EntityType(name, topic, collection, properties, vectorizer(t, prefix)));
     }
     return List.copyOf(result);
@@ -357,13 +409,21 @@ public final class SyncConfig {
     if (module.equals(EntityType.Vectorizer.MODULE_NONE)) {
       for (String key : new String[] {Keys.VECTORIZER_BASE_URL, Keys.VECTORIZER_MODEL}) {
         if (!t.getString(key).isEmpty()) {
-          throw new ConfigException(prefix + key, "is set, but " + prefix + Keys.VECTORIZER + "=none; set "
-              + prefix + Keys.VECTORIZER + "=text2vec-openai or remove it");
+          throw new ConfigException(
+              prefix + key,
+              "is set, but "
+                  + prefix
+                  + Keys.VECTORIZER
+                  + "=none; set "
+                  + prefix
+                  + Keys.VECTORIZER
+                  + "=text2vec-openai or remove it");
         }
       }
       return EntityType.Vectorizer.NONE;
     }
-    return new EntityType.Vectorizer(module, url.isEmpty() ? null : url, model.isEmpty() ? null : model);
+    return new EntityType.Vectorizer(
+        module, url.isEmpty() ? null : url, model.isEmpty() ? null : model);
   }
 
   /** ItemChanged → item-changed. */
@@ -373,8 +433,10 @@ public final class SyncConfig {
 
   /** ItemChanged → Item; Invoice → Invoice. */
   static String defaultCollection(String type) {
-    String base = type.endsWith("Changed") && type.length() > "Changed".length()
-        ? type.substring(0, type.length() - "Changed".length()) : type;
+    String base =
+        type.endsWith("Changed") && type.length() > "Changed".length()
+            ? type.substring(0, type.length() - "Changed".length())
+            : type;
     return Character.toUpperCase(base.charAt(0)) + base.substring(1);
   }
 
@@ -384,7 +446,9 @@ public final class SyncConfig {
     app.originalsWithPrefix("kafka.").forEach((k, v) -> p.put(k, (String) v));
     for (ConfigDef.ConfigKey k : Keys.DEF.configKeys().values()) {
       if (k.name.startsWith("kafka.")) {
-        p.put(k.name.substring("kafka.".length()), ConfigDef.convertToString(app.values().get(k.name), k.type));
+        p.put(
+            k.name.substring("kafka.".length()),
+            ConfigDef.convertToString(app.values().get(k.name), k.type));
       }
     }
     return Collections.unmodifiableMap(p);
@@ -393,15 +457,26 @@ public final class SyncConfig {
   /** What the declarations cannot say: limits between keys. */
   private void validate() {
     if (retryMaxBackoff().compareTo(retryInitialBackoff()) < 0) {
-      throw new ConfigException(Keys.RETRY_MAX_BACKOFF, "must be at least " + Keys.RETRY_INITIAL_BACKOFF);
+      throw new ConfigException(
+          Keys.RETRY_MAX_BACKOFF, "must be at least " + Keys.RETRY_INITIAL_BACKOFF);
     }
     long deadline = flushDeadline().toMillis();
     long call = weaviateTimeoutSeconds() * 1000L;
     if (call + retryMaxBackoff().toMillis() >= deadline) {
-      throw new ConfigException(Keys.WEAVIATE_TIMEOUT, "one Weaviate call (" + call + " ms) plus "
-          + Keys.RETRY_MAX_BACKOFF + " (" + retryMaxBackoff().toMillis() + " ms) must fit in the flush deadline ("
-          + deadline + " ms: half of the smaller of " + Keys.MAX_POLL_INTERVAL
-          + (exactlyOnce() ? " and kafka.transaction.timeout.ms" : "") + "); lower them or raise those");
+      throw new ConfigException(
+          Keys.WEAVIATE_TIMEOUT,
+          "one Weaviate call ("
+              + call
+              + " ms) plus "
+              + Keys.RETRY_MAX_BACKOFF
+              + " ("
+              + retryMaxBackoff().toMillis()
+              + " ms) must fit in the flush deadline ("
+              + deadline
+              + " ms: half of the smaller of "
+              + Keys.MAX_POLL_INTERVAL
+              + (exactlyOnce() ? " and kafka.transaction.timeout.ms" : "")
+              + "); lower them or raise those");
     }
   }
 

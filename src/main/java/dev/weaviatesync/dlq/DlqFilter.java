@@ -7,7 +7,8 @@ import java.util.Locale;
  * Which dead-letter records a command applies to. Null fields match everything. {@code exception}
  * matches the full class name or its simple name; {@code category} and {@code type} ignore case.
  */
-public record DlqFilter(Instant since, Instant until, String category, String exception, String type, String id) {
+public record DlqFilter(
+    Instant since, Instant until, String category, String exception, String type, String id) {
 
   public boolean matches(DlqRecord r) {
     if (since != null && r.failedAt().isBefore(since)) {
@@ -19,12 +20,14 @@ public record DlqFilter(Instant since, Instant until, String category, String ex
     if (category != null && !category.equalsIgnoreCase(String.valueOf(r.category()))) {
       return false;
     }
-    if (exception != null && !(exception.equals(r.exception()) || exception.equals(r.exceptionSimpleName()))) {
+    if (exception != null
+        && !(exception.equals(r.exception()) || exception.equals(r.exceptionSimpleName()))) {
       return false;
     }
     if (type != null && !type.equalsIgnoreCase(String.valueOf(r.type()))) {
       return false;
     }
-    return id == null || r.id() != null && id.toLowerCase(Locale.ROOT).equals(r.id().toLowerCase(Locale.ROOT));
+    return id == null
+        || r.id() != null && id.toLowerCase(Locale.ROOT).equals(r.id().toLowerCase(Locale.ROOT));
   }
 }

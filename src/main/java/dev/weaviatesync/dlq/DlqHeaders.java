@@ -28,21 +28,35 @@ public final class DlqHeaders {
   public static final String COLLECTION = "weaviate-sync.collection";
   public static final String EVENT_TYPE = "weaviate-sync.event.type";
   public static final String FAILED_AT = "weaviate-sync.failed.at";
-  /** Set by {@code dlq replay}; kept when a replayed record fails again, so the loop guard can count. */
+
+  /**
+   * Set by {@code dlq replay}; kept when a replayed record fails again, so the loop guard can
+   * count.
+   */
   public static final String REPLAY_COUNT = "weaviate-sync.replay.count";
 
-  /** Source context of a record, kept next to a pending write so a later flush can dead-letter it. */
+  /**
+   * Source context of a record, kept next to a pending write so a later flush can dead-letter it.
+   */
   public record Source(String topic, int partition, long offset) {}
 
   /**
    * The source headers followed by the dead-letter headers; any stale {@code __streams.errors.*} or
    * {@code weaviate-sync.*} header of an earlier failure (a replayed record) is replaced.
    *
-   * @param failure one that dead-letters: its {@link Failure#category()} is the {@link #CATEGORY} header
+   * @param failure one that dead-letters: its {@link Failure#category()} is the {@link #CATEGORY}
+   *     header
    * @param error the exception of the record: its class, message and stack trace
    */
-  public static Headers build(Headers source, Source src, Failure failure, Throwable error, int attempts,
-      String collection, String eventType, Instant failedAt) {
+  public static Headers build(
+      Headers source,
+      Source src,
+      Failure failure,
+      Throwable error,
+      int attempts,
+      String collection,
+      String eventType,
+      Instant failedAt) {
     var h = new RecordHeaders();
     for (var header : source) {
       if (!isOurs(header.key())) {
@@ -67,9 +81,13 @@ public final class DlqHeaders {
     return h;
   }
 
-  /** Headers of an earlier failure, replaced when a record is dead-lettered again (the replay count stays). */
+  /**
+   * Headers of an earlier failure, replaced when a record is dead-lettered again (the replay count
+   * stays).
+   */
   public static boolean isOurs(String key) {
-    return (key.startsWith("__streams.errors.") || key.startsWith("weaviate-sync.")) && !key.equals(REPLAY_COUNT);
+    return (key.startsWith("__streams.errors.") || key.startsWith("weaviate-sync."))
+        && !key.equals(REPLAY_COUNT);
   }
 
   /**
@@ -80,16 +98,17 @@ public final class DlqHeaders {
   static final int FRAMING_ALLOWANCE = 128;
 
   /**
-   * Makes a dead-letter record fit {@code maxBytes} (the smaller of the producer's
-   * {@code max.request.size} and the dead-letter topic's {@code max.message.bytes}). A DLQ copy is
-   * the source record plus our headers, and a stack trace can be kilobytes, so a record that was
-   * legal on its input topic can be too large for its copy. Our headers are shortened (stack trace
-   * first, then the message), then the optional ones dropped (stack trace, attempts, event type,
+   * Makes a dead-letter record fit {@code maxBytes} (the smaller of the producer's {@code
+   * max.request.size} and the dead-letter topic's {@code max.message.bytes}). A DLQ copy is the
+   * source record plus our headers, and a stack trace can be kilobytes, so a record that was legal
+   * on its input topic can be too large for its copy. Our headers are shortened (stack trace first,
+   * then the message), then the optional ones dropped (stack trace, attempts, event type,
    * collection, failed-at, message); key, value and the source's own headers are never altered.
    *
    * @return headers with which the record fits, or empty when even the bare record does not
    */
-  public static java.util.Optional<Headers> fit(byte[] key, byte[] value, Headers headers, int maxBytes) {
+  public static java.util.Optional<Headers> fit(
+      byte[] key, byte[] value, Headers headers, int maxBytes) {
     long size = size(key, value, headers);
     if (size <= maxBytes) {
       return java.util.Optional.of(headers);
@@ -105,7 +124,8 @@ public final class DlqHeaders {
       String note = " ... [shortened: record size limit]";
       String text = new String(current.value(), StandardCharsets.UTF_8);
       int keep = (int) Math.max(0, text.length() - excess - note.length());
-      String shortened = keep == 0 ? "[omitted: record size limit]" : text.substring(0, keep) + note;
+      String shortened =
+          keep == 0 ? "[omitted: record size limit]" : text.substring(0, keep) + note;
       h.remove(name);
       put(h, name, shortened);
       size = size(key, value, h);
@@ -115,7 +135,8 @@ public final class DlqHeaders {
     }
     // Still too large: drop what a reader can do without, keeping what replay and the filters need
     // (exception, source topic/partition/offset, category).
-    for (String name : new String[] {STACKTRACE, ATTEMPTS, EVENT_TYPE, COLLECTION, FAILED_AT, MESSAGE}) {
+    for (String name :
+        new String[] {STACKTRACE, ATTEMPTS, EVENT_TYPE, COLLECTION, FAILED_AT, MESSAGE}) {
       h.remove(name);
       if (size(key, value, h) <= maxBytes) {
         return java.util.Optional.of(h);
@@ -124,12 +145,18 @@ public final class DlqHeaders {
     return java.util.Optional.empty();
   }
 
-  /** The bytes a record takes in a produce request, with {@link #FRAMING_ALLOWANCE} for the rest. */
+  /**
+   * The bytes a record takes in a produce request, with {@link #FRAMING_ALLOWANCE} for the rest.
+   */
   public static long size(byte[] key, byte[] value, Headers headers) {
-    long n = FRAMING_ALLOWANCE + (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
+    long n =
+        FRAMING_ALLOWANCE + (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
     for (var h : headers) {
       // two varints (key and value length) of at most 5 bytes each
-      n += 10 + h.key().getBytes(StandardCharsets.UTF_8).length + (h.value() == null ? 0 : h.value().length);
+      n +=
+          10
+              + h.key().getBytes(StandardCharsets.UTF_8).length
+              + (h.value() == null ? 0 : h.value().length);
     }
     return n;
   }

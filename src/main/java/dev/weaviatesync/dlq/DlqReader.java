@@ -42,16 +42,20 @@ public final class DlqReader {
   }
 
   /** The topic's partitions; a clear error when it does not exist or the broker does not answer. */
-  static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, SyncConfig config) {
+  static List<TopicPartition> partitions(
+      KafkaConsumer<byte[], byte[]> consumer, SyncConfig config) {
     String topic = config.dlqTopic();
     try {
       var infos = consumer.partitionsFor(topic, Duration.ofSeconds(15));
       if (infos == null || infos.isEmpty()) {
-        throw new DlqException("dead-letter topic '" + topic + "' does not exist at " + config.bootstrapServers(), null);
+        throw new DlqException(
+            "dead-letter topic '" + topic + "' does not exist at " + config.bootstrapServers(),
+            null);
       }
       return infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
     } catch (org.apache.kafka.common.errors.TimeoutException e) {
-      throw new DlqException("Kafka at " + config.bootstrapServers() + " did not answer within 15 s", e);
+      throw new DlqException(
+          "Kafka at " + config.bootstrapServers() + " did not answer within 15 s", e);
     }
   }
 

@@ -6,9 +6,22 @@ import java.time.format.DateTimeParseException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
 
-/** A dead-letter record as the CLI sees it: its coordinates, the raw record, and the parsed headers. */
-public record DlqRecord(int partition, long offset, Instant failedAt, String type, String id, String category,
-    String exception, String message, String sourceTopic, int replayCount, byte[] key, byte[] value,
+/**
+ * A dead-letter record as the CLI sees it: its coordinates, the raw record, and the parsed headers.
+ */
+public record DlqRecord(
+    int partition,
+    long offset,
+    Instant failedAt,
+    String type,
+    String id,
+    String category,
+    String exception,
+    String message,
+    String sourceTopic,
+    int replayCount,
+    byte[] key,
+    byte[] value,
     Headers headers) {
 
   public static DlqRecord of(ConsumerRecord<byte[], byte[]> r) {
@@ -27,10 +40,20 @@ public record DlqRecord(int partition, long offset, Instant failedAt, String typ
     } catch (NumberFormatException e) {
       replays = 0;
     }
-    return new DlqRecord(r.partition(), r.offset(), failedAt, DlqHeaders.text(h, DlqHeaders.EVENT_TYPE),
-        r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8), DlqHeaders.text(h, DlqHeaders.CATEGORY),
-        DlqHeaders.text(h, DlqHeaders.EXCEPTION), DlqHeaders.text(h, DlqHeaders.MESSAGE),
-        DlqHeaders.text(h, DlqHeaders.TOPIC), replays, r.key(), r.value(), h);
+    return new DlqRecord(
+        r.partition(),
+        r.offset(),
+        failedAt,
+        DlqHeaders.text(h, DlqHeaders.EVENT_TYPE),
+        r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8),
+        DlqHeaders.text(h, DlqHeaders.CATEGORY),
+        DlqHeaders.text(h, DlqHeaders.EXCEPTION),
+        DlqHeaders.text(h, DlqHeaders.MESSAGE),
+        DlqHeaders.text(h, DlqHeaders.TOPIC),
+        replays,
+        r.key(),
+        r.value(),
+        h);
   }
 
   public String coordinates() {

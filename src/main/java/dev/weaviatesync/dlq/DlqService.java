@@ -36,14 +36,19 @@ public final class DlqService {
   /** Every record now in the topic that matches, in partition then offset order. */
   public List<DlqRecord> list(DlqFilter filter, int limit) {
     var out = new ArrayList<DlqRecord>();
-    DlqReader.readAll(config, r -> {
-      DlqRecord d = DlqRecord.of(r);
-      if (out.size() < limit && filter.matches(d)) {
-        out.add(d);
-      }
-    });
-    out.sort((a, b) -> a.partition() != b.partition() ? Integer.compare(a.partition(), b.partition())
-        : Long.compare(a.offset(), b.offset()));
+    DlqReader.readAll(
+        config,
+        r -> {
+          DlqRecord d = DlqRecord.of(r);
+          if (out.size() < limit && filter.matches(d)) {
+            out.add(d);
+          }
+        });
+    out.sort(
+        (a, b) ->
+            a.partition() != b.partition()
+                ? Integer.compare(a.partition(), b.partition())
+                : Long.compare(a.offset(), b.offset()));
     return out;
   }
 
@@ -72,25 +77,46 @@ public final class DlqService {
   }
 
   /** Counts of matching records by category, exception and type, with first and last seen. */
-  public record Group(String category, String exception, String type, long count, Instant first, Instant last) {}
+  public record Group(
+      String category, String exception, String type, long count, Instant first, Instant last) {}
 
   public List<Group> stats(DlqFilter filter) {
-    Map<List<String>, Group> groups = new TreeMap<>((a, b) -> String.join("\u0000", a).compareTo(String.join("\u0000", b)));
-    DlqReader.readAll(config, r -> {
-      DlqRecord d = DlqRecord.of(r);
-      if (!filter.matches(d)) {
-        return;
-      }
-      var key = List.of(String.valueOf(d.category()), String.valueOf(d.exception()), String.valueOf(d.type()));
-      groups.merge(key, new Group(key.get(0), key.get(1), key.get(2), 1, d.failedAt(), d.failedAt()),
-          (x, y) -> new Group(x.category(), x.exception(), x.type(), x.count() + y.count(),
-              x.first().isBefore(y.first()) ? x.first() : y.first(), x.last().isAfter(y.last()) ? x.last() : y.last()));
-    });
+    Map<List<String>, Group> groups =
+        new TreeMap<>((a, b) -> String.join("\u0000", a).compareTo(String.join("\u0000", b)));
+    DlqReader.readAll(
+        config,
+        r -> {
+          DlqRecord d = DlqRecord.of(r);
+          if (!filter.matches(d)) {
+            return;
+          }
+          var key =
+              List.of(
+                  String.valueOf(d.category()),
+                  String.valueOf(d.exception()),
+                  String.valueOf(d.type()));
+          groups.merge(
+              key,
+              new Group(key.get(0), key.get(1), key.get(2), 1, d.failedAt(), d.failedAt()),
+              (x, y) ->
+                  new Group(
+                      x.category(),
+                      x.exception(),
+                      x.type(),
+                      x.count() + y.count(),
+                      x.first().isBefore(y.first()) ? x.first() : y.first(),
+                      x.last().isAfter(y.last()) ? x.last() : y.last()));
+        });
     return List.copyOf(groups.values());
   }
 
   /** The outcome of a replay run. */
-  public record ReplaySummary(int sent, int skippedLoopGuard, int failed, int notMatching, int alreadyReplayed,
+  public record ReplaySummary(
+      int sent,
+      int skippedLoopGuard,
+      int failed,
+      int notMatching,
+      int alreadyReplayed,
       Map<String, Integer> histogram) {}
 
   /**
@@ -98,7 +124,12 @@ public final class DlqService {
    * byte, plus {@value DlqHeaders#REPLAY_COUNT}. Progress is kept in consumer group {@code group}
    * (offset + handled offsets beyond it), so a second run sends nothing twice.
    */
-  public ReplaySummary replay(DlqFilter filter, String group, int maxReplays, boolean dryRun, PrintWriter out,
+  public ReplaySummary replay(
+      DlqFilter filter,
+      String group,
+      int maxReplays,
+      boolean dryRun,
+      PrintWriter out,
       PrintWriter err) {
     int sent = 0;
     int skipped = 0;
@@ -106,20 +137,25 @@ public final class DlqService {
     int notMatching = 0;
     int already = 0;
     Map<String, Integer> histogram = new TreeMap<>();
-    try (var consumer = DlqReader.consumer(config, group); var producer = dryRun ? null : producer()) {
+    try (var consumer = DlqReader.consumer(config, group);
+        var producer = dryRun ? null : producer()) {
       List<TopicPartition> parts = DlqReader.partitions(consumer, config);
       consumer.assign(parts);
-      Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new java.util.HashSet<>(parts));
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          consumer.committed(new java.util.HashSet<>(parts));
       Map<TopicPartition, Long> begin = consumer.beginningOffsets(parts);
       Map<TopicPartition, Long> end = consumer.endOffsets(parts);
       Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
       for (TopicPartition tp : parts) {
         OffsetAndMetadata c = committed.get(tp);
-        var progress = new ReplayProgress(Math.max(begin.get(tp), c == null ? 0 : c.offset()),
-            c == null ? null : c.metadata());
+        var progress =
+            new ReplayProgress(
+                Math.max(begin.get(tp), c == null ? 0 : c.offset()),
+                c == null ? null : c.metadata());
         consumer.seek(tp, progress.next());
         boolean full = false;
-        var pendingSends = new ArrayList<Map.Entry<DlqRecord, java.util.concurrent.Future<RecordMetadata>>>();
+        var pendingSends =
+            new ArrayList<Map.Entry<DlqRecord, java.util.concurrent.Future<RecordMetadata>>>();
         while (consumer.position(tp) < end.get(tp)) {
           for (var r : consumer.poll(Duration.ofMillis(500)).records(tp)) {
             if (r.offset() >= end.get(tp)) {
@@ -139,18 +175,22 @@ public final class DlqService {
             if (d.replayCount() >= maxReplays) {
               skipped++;
               progress.leaveOpen(d.offset());
-              err.printf("skipped %s (key %s): replayed %d times already (--max-replays %d)%n", d.coordinates(),
-                  d.id(), d.replayCount(), maxReplays);
+              err.printf(
+                  "skipped %s (key %s): replayed %d times already (--max-replays %d)%n",
+                  d.coordinates(), d.id(), d.replayCount(), maxReplays);
               continue;
             }
             if (d.sourceTopic() == null) {
               failed++;
               progress.leaveOpen(d.offset());
-              err.printf("cannot replay %s: it has no %s header%n", d.coordinates(), DlqHeaders.TOPIC);
+              err.printf(
+                  "cannot replay %s: it has no %s header%n", d.coordinates(), DlqHeaders.TOPIC);
               continue;
             }
             if (dryRun) {
-              out.printf("would send %s (key %s, %s) to %s%n", d.coordinates(), d.id(), d.category(), d.sourceTopic());
+              out.printf(
+                  "would send %s (key %s, %s) to %s%n",
+                  d.coordinates(), d.id(), d.category(), d.sourceTopic());
               sent++;
               continue;
             }
@@ -181,8 +221,10 @@ public final class DlqService {
           }
         }
         if (full) {
-          err.printf("partition %d: stopped early, too many records left out by the filter in between; "
-              + "run again without filters or with a narrower time range%n", tp.partition());
+          err.printf(
+              "partition %d: stopped early, too many records left out by the filter in between; "
+                  + "run again without filters or with a narrower time range%n",
+              tp.partition());
         }
         ReplayProgress.Commit c2 = progress.finish(end.get(tp));
         commits.put(tp, new OffsetAndMetadata(c2.offset(), c2.metadata()));
@@ -201,7 +243,9 @@ public final class DlqService {
         headers.add(h.key(), h.value());
       }
     }
-    headers.add(DlqHeaders.REPLAY_COUNT, Integer.toString(d.replayCount() + 1).getBytes(StandardCharsets.UTF_8));
+    headers.add(
+        DlqHeaders.REPLAY_COUNT,
+        Integer.toString(d.replayCount() + 1).getBytes(StandardCharsets.UTF_8));
     return new ProducerRecord<>(d.sourceTopic(), null, d.key(), d.value(), headers);
   }
 
@@ -213,8 +257,8 @@ public final class DlqService {
   }
 
   /**
-   * Plans a purge up to {@code before}: {@code P:O} (partition P, offsets below O), {@code O} (every
-   * partition), or a time (records that failed before it).
+   * Plans a purge up to {@code before}: {@code P:O} (partition P, offsets below O), {@code O}
+   * (every partition), or a time (records that failed before it).
    */
   public PurgePlan planPurge(String before, Instant time) {
     try (var consumer = DlqReader.consumer(config, null)) {
@@ -224,11 +268,13 @@ public final class DlqService {
       Map<Integer, Long> target = new LinkedHashMap<>();
       if (time != null) {
         Map<Integer, Long> firstAfter = new HashMap<>();
-        DlqReader.readAll(config, r -> {
-          if (!DlqRecord.of(r).failedAt().isBefore(time)) {
-            firstAfter.merge(r.partition(), r.offset(), Math::min);
-          }
-        });
+        DlqReader.readAll(
+            config,
+            r -> {
+              if (!DlqRecord.of(r).failedAt().isBefore(time)) {
+                firstAfter.merge(r.partition(), r.offset(), Math::min);
+              }
+            });
         for (TopicPartition tp : parts) {
           target.put(tp.partition(), firstAfter.getOrDefault(tp.partition(), end.get(tp)));
         }
@@ -258,13 +304,15 @@ public final class DlqService {
   public void purge(PurgePlan plan) throws InterruptedException, ExecutionException {
     try (Admin admin = Admin.create(config.clientProperties())) {
       Map<TopicPartition, RecordsToDelete> del = new HashMap<>();
-      plan.before().forEach((p, o) -> del.put(new TopicPartition(topic, p), RecordsToDelete.beforeOffset(o)));
+      plan.before()
+          .forEach(
+              (p, o) -> del.put(new TopicPartition(topic, p), RecordsToDelete.beforeOffset(o)));
       admin.deleteRecords(del).all().get();
     }
   }
 
   private KafkaProducer<byte[], byte[]> producer() {
-    return new KafkaProducer<>(config.producerProperties(), new ByteArraySerializer(), new ByteArraySerializer());
+    return new KafkaProducer<>(
+        config.producerProperties(), new ByteArraySerializer(), new ByteArraySerializer());
   }
-
 }

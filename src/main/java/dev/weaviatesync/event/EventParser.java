@@ -19,16 +19,18 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * Parses and validates one Kafka record against the event contract. Pure: no I/O, no state.
- * {@code knownTypes} are the configured types; {@code expectedType} is the type its topic carries
- * (null when any known type is acceptable, as for the CLI's publish command).
+ * Parses and validates one Kafka record against the event contract. Pure: no I/O, no state. {@code
+ * knownTypes} are the configured types; {@code expectedType} is the type its topic carries (null
+ * when any known type is acceptable, as for the CLI's publish command).
  */
 public final class EventParser {
-  private static final ObjectMapper MAPPER = new ObjectMapper()
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
   private static final Pattern UUID_TEXT =
-      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+      Pattern.compile(
+          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
   private final Set<String> knownTypes;
 
@@ -46,7 +48,8 @@ public final class EventParser {
    * @param expectedType the type the record's topic carries, or null to accept any known type
    * @throws InvalidEventException with the field and the reason when the record breaks the contract
    */
-  public ChangeEvent parse(byte[] key, byte[] value, String expectedType) throws InvalidEventException {
+  public ChangeEvent parse(byte[] key, byte[] value, String expectedType)
+      throws InvalidEventException {
     return parse(key, value, expectedType, false);
   }
 
@@ -71,7 +74,13 @@ public final class EventParser {
       if (expectedType == null) {
         throw new InvalidEventException("value", "a tombstone needs a topic that carries one type");
       }
-      return new ChangeEvent(expectedType, Op.DELETE, canonicalKey(keyText, uuid("key", keyText)), null, null, null,
+      return new ChangeEvent(
+          expectedType,
+          Op.DELETE,
+          canonicalKey(keyText, uuid("key", keyText)),
+          null,
+          null,
+          null,
           null);
     }
     JsonNode root;
@@ -80,7 +89,8 @@ public final class EventParser {
     } catch (JsonProcessingException e) {
       throw new InvalidEventException(null, "malformed JSON: " + e.getOriginalMessage());
     } catch (NumberFormatException e) {
-      // Jackson reads fractions and exponents as BigDecimal (USE_BIG_DECIMAL_FOR_FLOATS), whose scale
+      // Jackson reads fractions and exponents as BigDecimal (USE_BIG_DECIMAL_FOR_FLOATS), whose
+      // scale
       // is an int: 1e9999999999 or 1e-2147483648 anywhere in the value make it throw this, not a
       // JsonProcessingException (found by EventParserFuzzTest).
       throw new InvalidEventException(null, "malformed JSON: " + e.getMessage());
@@ -90,27 +100,32 @@ public final class EventParser {
     }
     String type = text(root, "type");
     if (!knownTypes.contains(type)) {
-      throw new InvalidEventException("type", "unknown type '" + abbreviate(type) + "'; configured types: " + knownTypes);
+      throw new InvalidEventException(
+          "type", "unknown type '" + abbreviate(type) + "'; configured types: " + knownTypes);
     }
     if (expectedType != null && !expectedType.equals(type)) {
-      throw new InvalidEventException("type", "'" + type + "' does not belong on this topic, which carries " + expectedType);
+      throw new InvalidEventException(
+          "type", "'" + type + "' does not belong on this topic, which carries " + expectedType);
     }
     String opText = text(root, "op");
     Op op;
     try {
       op = Op.valueOf(opText);
     } catch (IllegalArgumentException e) {
-      throw new InvalidEventException("op", "unknown op '" + abbreviate(opText) + "'; expected UPSERT or DELETE");
+      throw new InvalidEventException(
+          "op", "unknown op '" + abbreviate(opText) + "'; expected UPSERT or DELETE");
     }
     String id = uuid("id", text(root, "id"));
     if (keyIsId) {
       keyText = id;
     }
     if (keyText == null) {
-      throw new InvalidEventException("key", "the record key must be the id " + id + ", but it is missing");
+      throw new InvalidEventException(
+          "key", "the record key must be the id " + id + ", but it is missing");
     }
     if (!keyText.equalsIgnoreCase(id)) {
-      throw new InvalidEventException("key", "the record key '" + abbreviate(keyText) + "' differs from the id " + id);
+      throw new InvalidEventException(
+          "key", "the record key '" + abbreviate(keyText) + "' differs from the id " + id);
     }
     canonicalKey(keyText, id);
     Long version = version(root.get("version"));
@@ -119,7 +134,8 @@ public final class EventParser {
     JsonNode props = root.get("properties");
     if (op == Op.UPSERT) {
       if (props == null || props.isNull()) {
-        throw new InvalidEventException("properties", "required for UPSERT (the full state of the object)");
+        throw new InvalidEventException(
+            "properties", "required for UPSERT (the full state of the object)");
       }
       if (!props.isObject()) {
         throw new InvalidEventException("properties", "must be a JSON object, not " + kind(props));
@@ -127,7 +143,8 @@ public final class EventParser {
       properties = (ObjectNode) props;
       String lone = loneSurrogate(properties);
       if (lone != null) {
-        // JSON's \\ud800 escapes can spell half a character. Weaviate would store a '?' in its place:
+        // JSON's \\ud800 escapes can spell half a character. Weaviate would store a '?' in its
+        // place:
         // a silent change of the data. Refuse it, naming where.
         throw new InvalidEventException("properties", lone);
       }
@@ -139,14 +156,18 @@ public final class EventParser {
   }
 
   /**
-   * Kafka partitions by the key's bytes: two spellings of one id could land in two partitions, whose
-   * tasks would each guard and dedupe the same Weaviate object on their own. One spelling per id,
-   * the canonical lower-case one, keeps every object with one owner.
+   * Kafka partitions by the key's bytes: two spellings of one id could land in two partitions,
+   * whose tasks would each guard and dedupe the same Weaviate object on their own. One spelling per
+   * id, the canonical lower-case one, keeps every object with one owner.
    */
   private static String canonicalKey(String keyText, String id) throws InvalidEventException {
     if (!keyText.equals(id)) {
-      throw new InvalidEventException("key", "the record key '" + abbreviate(keyText)
-          + "' must be the id in canonical lower-case form: " + id);
+      throw new InvalidEventException(
+          "key",
+          "the record key '"
+              + abbreviate(keyText)
+              + "' must be the id in canonical lower-case form: "
+              + id);
     }
     return id;
   }
@@ -154,7 +175,8 @@ public final class EventParser {
   /** Where a string of {@code node} (a name or a value) holds an unpaired surrogate, or null. */
   private static String loneSurrogate(JsonNode node) {
     if (node.isTextual()) {
-      return hasLoneSurrogate(node.textValue()) ? "a string value holds an unpaired UTF-16 surrogate (not Unicode text)"
+      return hasLoneSurrogate(node.textValue())
+          ? "a string value holds an unpaired UTF-16 surrogate (not Unicode text)"
           : null;
     }
     for (var it = node.properties().iterator(); node.isObject() && it.hasNext(); ) {
@@ -181,7 +203,9 @@ public final class EventParser {
   private static boolean hasLoneSurrogate(String s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+      if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {
         return true;
@@ -192,10 +216,12 @@ public final class EventParser {
 
   private static String utf8(String field, byte[] bytes) throws InvalidEventException {
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes)).toString();
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
     } catch (CharacterCodingException e) {
       throw new InvalidEventException(field, "is not valid UTF-8");
     }
@@ -228,35 +254,44 @@ public final class EventParser {
       throw new InvalidEventException("version", "must be an integer, not " + kind(n));
     }
     java.math.BigDecimal d = n.decimalValue();
-    // Only a positive scale can hide a fraction (3.0, 300e-2). Stripping a scale <= 0 can push it past
-    // Integer.MIN_VALUE and throw ArithmeticException: 100e2147483647 (found by EventParserFuzzTest).
+    // Only a positive scale can hide a fraction (3.0, 300e-2). Stripping a scale <= 0 can push it
+    // past
+    // Integer.MIN_VALUE and throw ArithmeticException: 100e2147483647 (found by
+    // EventParserFuzzTest).
     if (d.scale() > 0) {
       d = d.stripTrailingZeros();
     }
     if (d.scale() > 0) {
-      throw new InvalidEventException("version", "must be an integer, not " + abbreviate(n.toString()));
+      throw new InvalidEventException(
+          "version", "must be an integer, not " + abbreviate(n.toString()));
     }
     if (d.signum() < 0) {
       throw new InvalidEventException("version", "must be >= 0, not " + abbreviate(n.toString()));
     }
     if (d.compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
-      throw new InvalidEventException("version", "must fit in 64 bits, not " + abbreviate(n.toString()));
+      throw new InvalidEventException(
+          "version", "must fit in 64 bits, not " + abbreviate(n.toString()));
     }
     return d.longValueExact();
   }
 
   /** RFC 3339 date-time with offset; the same pattern as the JSON Schema's. */
-  private static final Pattern RFC3339 = Pattern.compile("[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt]"
-      + "([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])");
+  private static final Pattern RFC3339 =
+      Pattern.compile(
+          "[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt]"
+              + "([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])");
 
   private static OffsetDateTime timestamp(JsonNode root) throws InvalidEventException {
     String text = text(root, "occurredAt");
     if (!RFC3339.matcher(text).matches()) {
-      throw new InvalidEventException("occurredAt", "'" + abbreviate(text) + "' is not an RFC 3339 timestamp with offset");
+      throw new InvalidEventException(
+          "occurredAt", "'" + abbreviate(text) + "' is not an RFC 3339 timestamp with offset");
     }
     try {
-      return OffsetDateTime.parse(text.toUpperCase(Locale.ROOT),
-          DateTimeFormatter.ISO_OFFSET_DATE_TIME.withResolverStyle(java.time.format.ResolverStyle.LENIENT));
+      return OffsetDateTime.parse(
+          text.toUpperCase(Locale.ROOT),
+          DateTimeFormatter.ISO_OFFSET_DATE_TIME.withResolverStyle(
+              java.time.format.ResolverStyle.LENIENT));
     } catch (DateTimeParseException e) {
       return null; // matches the contract's pattern (e.g. 2026-02-30): accepted, as the schema does
     }
@@ -273,7 +308,8 @@ public final class EventParser {
     for (int i = 0; i < v.length; i++) {
       JsonNode x = n.get(i);
       if (!x.isNumber()) {
-        throw new InvalidEventException("vector", "element " + i + " is " + kind(x) + ", not a number");
+        throw new InvalidEventException(
+            "vector", "element " + i + " is " + kind(x) + ", not a number");
       }
       v[i] = x.floatValue();
       if (!Float.isFinite(v[i])) {
@@ -287,7 +323,10 @@ public final class EventParser {
     return n.getNodeType().name().toLowerCase(Locale.ROOT);
   }
 
-  /** Input quoted in a message: at most 80 characters (a 500k-character type must not make a 500k message). */
+  /**
+   * Input quoted in a message: at most 80 characters (a 500k-character type must not make a 500k
+   * message).
+   */
   private static String abbreviate(String s) {
     return Text.abbreviate(s, 80);
   }

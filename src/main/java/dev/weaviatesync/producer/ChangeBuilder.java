@@ -16,9 +16,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Builds one event. Not thread-safe (build each event on one thread); the {@link Change} it makes is
- * immutable. {@link #upsert()} and {@link #delete()} validate with the worker's own parser and throw
- * {@link InvalidChangeException} naming the field when the event would be dead-lettered.
+ * Builds one event. Not thread-safe (build each event on one thread); the {@link Change} it makes
+ * is immutable. {@link #upsert()} and {@link #delete()} validate with the worker's own parser and
+ * throw {@link InvalidChangeException} naming the field when the event would be dead-lettered.
  */
 public final class ChangeBuilder {
   private final String type;
@@ -110,7 +110,8 @@ public final class ChangeBuilder {
       try {
         props = EventParser.mapper().valueToTree(properties);
       } catch (IllegalArgumentException e) {
-        throw new InvalidChangeException("properties", "properties: cannot be written as JSON: " + e.getMessage());
+        throw new InvalidChangeException(
+            "properties", "properties: cannot be written as JSON: " + e.getMessage());
       }
       n.set("properties", props);
     }
@@ -122,7 +123,8 @@ public final class ChangeBuilder {
     }
     String json = n.toString();
     try {
-      ChangeEvent e = new EventParser(Set.of(type)).parseValue(json.getBytes(StandardCharsets.UTF_8), type);
+      ChangeEvent e =
+          new EventParser(Set.of(type)).parseValue(json.getBytes(StandardCharsets.UTF_8), type);
       return new Change(type, op, e.id(), version, json);
     } catch (InvalidEventException e) {
       throw new InvalidChangeException(e.field(), e.getMessage());

@@ -19,21 +19,25 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * Publishes {@link Change}s to their type's topic with the id as record key, over one Kafka
  * producer with idempotence on and {@code acks=all}: per id, events arrive in the order they were
- * published, without duplicates from retries. Thread-safe: share one instance per process and
- * close it at shutdown.
+ * published, without duplicates from retries. Thread-safe: share one instance per process and close
+ * it at shutdown.
  */
 public final class ChangePublisher implements AutoCloseable {
   private final Producer<byte[], byte[]> producer;
   private final Map<String, String> topics;
   private final Duration sendTimeout;
 
-  private ChangePublisher(Producer<byte[], byte[]> producer, Map<String, String> topics, Duration sendTimeout) {
+  private ChangePublisher(
+      Producer<byte[], byte[]> producer, Map<String, String> topics, Duration sendTimeout) {
     this.producer = producer;
     this.topics = Map.copyOf(topics);
     this.sendTimeout = sendTimeout;
   }
 
-  /** A builder with the default types: {@code ItemChanged → item-changed}, {@code TaskChanged → task-changed}. */
+  /**
+   * A builder with the default types: {@code ItemChanged → item-changed}, {@code TaskChanged →
+   * task-changed}.
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -41,18 +45,22 @@ public final class ChangePublisher implements AutoCloseable {
   /**
    * Sends asynchronously.
    *
-   * @return completes with the record's partition and offset, or exceptionally when Kafka refused it
+   * @return completes with the record's partition and offset, or exceptionally when Kafka refused
+   *     it
    * @throws InvalidChangeException when the change's type has no topic here; nothing is sent
    */
   public CompletableFuture<RecordMetadata> publish(Change change) {
     Objects.requireNonNull(change, "change");
     String topic = topics.get(change.type());
     if (topic == null) {
-      throw new InvalidChangeException("type", "type: unknown type '" + change.type() + "'; configured types: "
-          + topics.keySet());
+      throw new InvalidChangeException(
+          "type",
+          "type: unknown type '" + change.type() + "'; configured types: " + topics.keySet());
     }
     var future = new CompletableFuture<RecordMetadata>();
-    producer.send(new ProducerRecord<>(topic, change.key(), change.json().getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+    producer.send(
+        new ProducerRecord<>(
+            topic, change.key(), change.json().getBytes(java.nio.charset.StandardCharsets.UTF_8)),
         (meta, error) -> {
           if (error != null) {
             future.completeExceptionally(error);
@@ -74,10 +82,12 @@ public final class ChangePublisher implements AutoCloseable {
       return publish(change).get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new PublishException("interrupted while publishing " + change.type() + " " + change.id(), e);
+      throw new PublishException(
+          "interrupted while publishing " + change.type() + " " + change.id(), e);
     } catch (ExecutionException | TimeoutException e) {
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-      throw new PublishException("could not publish " + change.type() + " " + change.id() + ": " + cause, cause);
+      throw new PublishException(
+          "could not publish " + change.type() + " " + change.id() + ": " + cause, cause);
     }
   }
 
@@ -114,7 +124,8 @@ public final class ChangePublisher implements AutoCloseable {
 
     /** Kafka brokers, {@code host:port,...}. */
     public Builder bootstrapServers(String servers) {
-      kafka.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, Objects.requireNonNull(servers, "servers"));
+      kafka.put(
+          ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, Objects.requireNonNull(servers, "servers"));
       return this;
     }
 
@@ -134,7 +145,10 @@ public final class ChangePublisher implements AutoCloseable {
       return this;
     }
 
-    /** Any Kafka producer setting (security, linger, ...). Idempotence and acks=all cannot be turned off. */
+    /**
+     * Any Kafka producer setting (security, linger, ...). Idempotence and acks=all cannot be turned
+     * off.
+     */
     public Builder kafkaProperty(String name, String value) {
       kafka.put(name, value);
       return this;
@@ -166,11 +180,15 @@ public final class ChangePublisher implements AutoCloseable {
       p.putAll(kafka);
       p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
       p.put(ProducerConfig.ACKS_CONFIG, "all");
-      p.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(Math.max(sendTimeout.toMillis(), 30_000)));
+      p.putIfAbsent(
+          ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+          Long.toString(Math.max(sendTimeout.toMillis(), 30_000)));
       p.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
       p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
-      return new ChangePublisher(new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer()),
-          topics, sendTimeout);
+      return new ChangePublisher(
+          new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer()),
+          topics,
+          sendTimeout);
     }
   }
 }

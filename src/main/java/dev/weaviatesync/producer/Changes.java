@@ -2,7 +2,9 @@ package dev.weaviatesync.producer;
 
 import java.util.UUID;
 
-/** Entry points for building events: typed for the built-in entity types, generic for the others. */
+/**
+ * Entry points for building events: typed for the built-in entity types, generic for the others.
+ */
 public final class Changes {
   private Changes() {}
 

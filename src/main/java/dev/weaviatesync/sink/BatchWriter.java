@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * not healthy (the records are kept; processing pauses). When Weaviate is healthy, the batch itself
  * is the suspect (a poison object that makes the server fail the whole request): it is bisected,
  * halves with one attempt each, until the objects that fail alone are isolated; each of those gets
- * the full budget once more and, failing still on a healthy server, is dead-lettered as
- * {@code TRANSIENT_EXHAUSTED}. So one record cannot stop a collection, and nothing is dead-lettered
+ * the full budget once more and, failing still on a healthy server, is dead-lettered as {@code
+ * TRANSIENT_EXHAUSTED}. So one record cannot stop a collection, and nothing is dead-lettered
  * because Weaviate was down.
  */
 public final class BatchWriter {
@@ -44,10 +44,11 @@ public final class BatchWriter {
   }
 
   /**
-   * @param healthy whether Weaviate answers (REST and gRPC); asked after a batch failed for good, to
-   *     tell an outage from a poison batch. Must not block ({@link SinkAvailability#healthy()}).
+   * @param healthy whether Weaviate answers (REST and gRPC); asked after a batch failed for good,
+   *     to tell an outage from a poison batch. Must not block ({@link SinkAvailability#healthy()}).
    */
-  public BatchWriter(WeaviateSink sink, BooleanSupplier healthy, SyncConfig config, SyncStats stats) {
+  public BatchWriter(
+      WeaviateSink sink, BooleanSupplier healthy, SyncConfig config, SyncStats stats) {
     this.sink = sink;
     this.healthy = healthy;
     this.stats = stats;
@@ -60,31 +61,42 @@ public final class BatchWriter {
   private static RetryConfig retryConfig(SyncConfig config, int attempts) {
     return RetryConfig.<Attempt<?>>custom()
         .maxAttempts(attempts)
-        .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(
-            config.retryInitialBackoff(), 2.0, config.retryJitter(), config.retryMaxBackoff()))
-        .retryOnException(t -> !(t instanceof DeadlineReachedException) && ErrorClassifier.classify(t).retried())
+        .intervalFunction(
+            IntervalFunction.ofExponentialRandomBackoff(
+                config.retryInitialBackoff(), 2.0, config.retryJitter(), config.retryMaxBackoff()))
+        .retryOnException(
+            t -> !(t instanceof DeadlineReachedException) && ErrorClassifier.classify(t).retried())
         .retryOnResult(a -> a.hasTransientFailures())
         .failAfterMaxAttempts(false)
         .build();
   }
 
   private void listen(Retry retry) {
-    retry.getEventPublisher()
+    retry
+        .getEventPublisher()
         .onError(e -> stats.countWeaviateError(status(e.getLastThrowable())))
-        .onRetry(e -> {
-          if (e.getLastThrowable() != null) {
-            stats.countWeaviateError(status(e.getLastThrowable()));
-          }
-          if (e.getLastThrowable() == null) {
-            stats.countObjectRetry();
-          } else {
-            stats.countRetry(ErrorClassifier.classify(e.getLastThrowable()));
-          }
-          log.warn("Weaviate call failed (attempt {}), retrying in {} ms: {}", e.getNumberOfRetryAttempts(),
-              e.getWaitInterval().toMillis(),
-              e.getLastThrowable() == null ? "transient per-object errors" : e.getLastThrowable().toString());
-        })
-        .onSuccess(e -> log.info("Weaviate call succeeded after {} attempts", e.getNumberOfRetryAttempts() + 1));
+        .onRetry(
+            e -> {
+              if (e.getLastThrowable() != null) {
+                stats.countWeaviateError(status(e.getLastThrowable()));
+              }
+              if (e.getLastThrowable() == null) {
+                stats.countObjectRetry();
+              } else {
+                stats.countRetry(ErrorClassifier.classify(e.getLastThrowable()));
+              }
+              log.warn(
+                  "Weaviate call failed (attempt {}), retrying in {} ms: {}",
+                  e.getNumberOfRetryAttempts(),
+                  e.getWaitInterval().toMillis(),
+                  e.getLastThrowable() == null
+                      ? "transient per-object errors"
+                      : e.getLastThrowable().toString());
+            })
+        .onSuccess(
+            e ->
+                log.info(
+                    "Weaviate call succeeded after {} attempts", e.getNumberOfRetryAttempts() + 1));
   }
 
   /** The label of a failed call for metrics: gRPC status, HTTP status, or exception class. */
@@ -95,7 +107,10 @@ public final class BatchWriter {
     return t == null ? "unknown" : t.getClass().getSimpleName();
   }
 
-  /** Upserts and deletes one batch of distinct ids in {@code collection}, with no time limit but the retry budget. */
+  /**
+   * Upserts and deletes one batch of distinct ids in {@code collection}, with no time limit but the
+   * retry budget.
+   */
   public WriteReport write(String collection, List<UpsertObject> upserts, List<String> deletes) {
     return write(collection, upserts, deletes, new Deadline(Long.MAX_VALUE));
   }
@@ -105,34 +120,57 @@ public final class BatchWriter {
    * neither written nor failed were not written: keep them pending. When the deadline came first,
    * {@link WriteReport#outOfTime()} says so; when Weaviate is down, {@link WriteReport#outage()}.
    */
-  public WriteReport write(String collection, List<UpsertObject> upserts, List<String> deletes, Deadline deadline) {
+  public WriteReport write(
+      String collection, List<UpsertObject> upserts, List<String> deletes, Deadline deadline) {
     var report = new WriteReport();
     if (!upserts.isEmpty()) {
-      report.merge(run(upserts, UpsertObject::id, batch -> sink.upsert(collection, batch), collection, deadline, retry));
+      report.merge(
+          run(
+              upserts,
+              UpsertObject::id,
+              batch -> sink.upsert(collection, batch),
+              collection,
+              deadline,
+              retry));
     }
     if (!deletes.isEmpty() && report.outage() == null && !report.outOfTime()) {
-      report.merge(run(deletes, id -> id, batch -> sink.delete(collection, batch), collection, deadline, retry));
+      report.merge(
+          run(
+              deletes,
+              id -> id,
+              batch -> sink.delete(collection, batch),
+              collection,
+              deadline,
+              retry));
     }
     return report;
   }
 
-  private <T> WriteReport run(List<T> items, Function<T, String> idOf, Function<List<T>, Map<String, String>> call,
-      String collection, Deadline deadline, Retry policy) {
+  private <T> WriteReport run(
+      List<T> items,
+      Function<T, String> idOf,
+      Function<List<T>, Map<String, String>> call,
+      String collection,
+      Deadline deadline,
+      Retry policy) {
     var report = new WriteReport();
     var attempt = new Attempt<>(items, idOf, call, collection, report);
     try {
-      Attempt<?> done = policy.executeSupplier(() -> {
-        if (!deadline.allows(callTimeout)) {
-          throw new DeadlineReachedException();
-        }
-        return attempt.next();
-      });
+      Attempt<?> done =
+          policy.executeSupplier(
+              () -> {
+                if (!deadline.allows(callTimeout)) {
+                  throw new DeadlineReachedException();
+                }
+                return attempt.next();
+              });
       if (done.hasTransientFailures()) {
         if (!healthy.getAsBoolean()) {
           // The objects failed because the server is going away (shutdown, lost node): an outage,
           // not a verdict on these records. Keep them for later.
-          report.outage("Weaviate is not ready; last object error: "
-              + done.lastErrors.values().stream().findFirst().orElse("?"));
+          report.outage(
+              "Weaviate is not ready; last object error: "
+                  + done.lastErrors.values().stream().findFirst().orElse("?"));
         } else {
           // Budget spent on a live server with per-object transient errors left: dead-letter those.
           done.remainingToDlq();
@@ -153,12 +191,15 @@ public final class BatchWriter {
             report.outage(e.toString());
           } else if (attempt.remaining.size() > 1) {
             // Weaviate answers, yet keeps failing this request: suspect an object in it.
-            log.warn("Batch of {} kept failing on a healthy Weaviate ({}); bisecting it to find the object at fault",
-                attempt.remaining.size(), e.toString());
+            log.warn(
+                "Batch of {} kept failing on a healthy Weaviate ({}); bisecting it to find the object at fault",
+                attempt.remaining.size(),
+                e.toString());
             bisect(List.copyOf(attempt.remaining), idOf, call, collection, deadline, report, once);
           } else if (policy == once) {
             // Isolated: it gets the full budget once more before it is judged.
-            report.merge(run(List.copyOf(attempt.remaining), idOf, call, collection, deadline, retry));
+            report.merge(
+                run(List.copyOf(attempt.remaining), idOf, call, collection, deadline, retry));
           } else {
             attempt.failRemaining(Failure.TRANSIENT_EXHAUSTED, e);
           }
@@ -170,8 +211,12 @@ public final class BatchWriter {
           if (attempt.remaining.size() <= 1) {
             attempt.failRemaining(Failure.PERMANENT, e);
           } else {
-            log.info("Batch of {} refused by Weaviate ({}); splitting it", attempt.remaining.size(), e.toString());
-            bisect(List.copyOf(attempt.remaining), idOf, call, collection, deadline, report, policy);
+            log.info(
+                "Batch of {} refused by Weaviate ({}); splitting it",
+                attempt.remaining.size(),
+                e.toString());
+            bisect(
+                List.copyOf(attempt.remaining), idOf, call, collection, deadline, report, policy);
           }
         }
       }
@@ -181,8 +226,11 @@ public final class BatchWriter {
       // Resent in halves, each with the whole budget, until the refused object is alone in its
       // batch (and so in its provider request): only it is dead-lettered, the others are written.
       // Left pending when time or Weaviate runs out.
-      log.info("{} objects of collection {} share the vectorizer provider's refusal ({}); resending them in halves "
-          + "to find the one at fault", attempt.suspects.size(), collection,
+      log.info(
+          "{} objects of collection {} share the vectorizer provider's refusal ({}); resending them in halves "
+              + "to find the one at fault",
+          attempt.suspects.size(),
+          collection,
           attempt.lastErrors.get(idOf.apply(attempt.suspects.get(0))));
       report.countProviderSplit();
       bisect(List.copyOf(attempt.suspects), idOf, call, collection, deadline, report, retry);
@@ -190,8 +238,14 @@ public final class BatchWriter {
     return report;
   }
 
-  private <T> void bisect(List<T> rest, Function<T, String> idOf, Function<List<T>, Map<String, String>> call,
-      String collection, Deadline deadline, WriteReport report, Retry policy) {
+  private <T> void bisect(
+      List<T> rest,
+      Function<T, String> idOf,
+      Function<List<T>, Map<String, String>> call,
+      String collection,
+      Deadline deadline,
+      WriteReport report,
+      Retry policy) {
     int half = rest.size() / 2;
     report.merge(run(rest.subList(0, half), idOf, call, collection, deadline, policy));
     if (report.outage() == null && !report.outOfTime()) {
@@ -215,12 +269,18 @@ public final class BatchWriter {
     private final String collection;
     private final WriteReport report;
     private List<T> remaining;
+
     /** Objects that shared a provider refusal with others: to be resent in halves. */
     private final List<T> suspects = new ArrayList<>();
+
     private Map<String, String> lastErrors = Map.of();
     private int attempts;
 
-    Attempt(List<T> items, Function<T, String> idOf, Function<List<T>, Map<String, String>> call, String collection,
+    Attempt(
+        List<T> items,
+        Function<T, String> idOf,
+        Function<List<T>, Map<String, String>> call,
+        String collection,
         WriteReport report) {
       this.remaining = new ArrayList<>(items);
       this.idOf = idOf;
@@ -252,13 +312,23 @@ public final class BatchWriter {
         } else if (refusals.getOrDefault(err, 0) > 1) {
           suspects.add(item);
         } else {
-          report.addFailed(id, new WeaviateRejectedException(Failure.REJECTED, attempts,
-              "Weaviate rejected object " + id + " in collection " + collection + ": " + err, null));
+          report.addFailed(
+              id,
+              new WeaviateRejectedException(
+                  Failure.REJECTED,
+                  attempts,
+                  "Weaviate rejected object " + id + " in collection " + collection + ": " + err,
+                  null));
         }
       }
       if (!stillTransient.isEmpty()) {
-        log.warn("{} of {} objects of collection {} failed transiently (attempt {}), e.g.: {}", stillTransient.size(),
-            remaining.size(), collection, attempts, errors.get(idOf.apply(stillTransient.get(0))));
+        log.warn(
+            "{} of {} objects of collection {} failed transiently (attempt {}), e.g.: {}",
+            stillTransient.size(),
+            remaining.size(),
+            collection,
+            attempts,
+            errors.get(idOf.apply(stillTransient.get(0))));
       }
       remaining = stillTransient;
       lastErrors = errors;
@@ -272,17 +342,33 @@ public final class BatchWriter {
     void remainingToDlq() {
       for (T item : remaining) {
         String id = idOf.apply(item);
-        report.addFailed(id, new WeaviateRejectedException(Failure.TRANSIENT_EXHAUSTED, attempts,
-            "Weaviate kept failing object " + id + " in collection " + collection + " after " + attempts
-                + " attempts: " + lastErrors.get(id), null));
+        report.addFailed(
+            id,
+            new WeaviateRejectedException(
+                Failure.TRANSIENT_EXHAUSTED,
+                attempts,
+                "Weaviate kept failing object "
+                    + id
+                    + " in collection "
+                    + collection
+                    + " after "
+                    + attempts
+                    + " attempts: "
+                    + lastErrors.get(id),
+                null));
       }
       remaining = List.of();
     }
 
     void failRemaining(Failure failure, RuntimeException e) {
       for (T item : remaining) {
-        report.addFailed(idOf.apply(item), new WeaviateRejectedException(failure, attempts,
-            "Weaviate rejected the batch for collection " + collection + ": " + e.getMessage(), e));
+        report.addFailed(
+            idOf.apply(item),
+            new WeaviateRejectedException(
+                failure,
+                attempts,
+                "Weaviate rejected the batch for collection " + collection + ": " + e.getMessage(),
+                e));
       }
       remaining = List.of();
     }

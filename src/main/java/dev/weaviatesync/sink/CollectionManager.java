@@ -23,7 +23,8 @@ public final class CollectionManager {
 
   private CollectionManager() {}
 
-  public static void ensureCollections(WeaviateClient client, SyncConfig config) throws IOException {
+  public static void ensureCollections(WeaviateClient client, SyncConfig config)
+      throws IOException {
     for (EntityType type : config.types()) {
       if (client.collections.exists(type.collection())) {
         log.info("Collection {} exists (type {})", type.collection(), type.name());
@@ -31,38 +32,61 @@ public final class CollectionManager {
       }
       String propsKey = "type." + type.name() + ".properties";
       if (!config.collectionsCreate()) {
-        throw new ConfigException("type." + type.name() + ".collection", "collection '" + type.collection()
-            + "' does not exist in Weaviate, and " + Keys.COLLECTIONS_CREATE + "=false");
+        throw new ConfigException(
+            "type." + type.name() + ".collection",
+            "collection '"
+                + type.collection()
+                + "' does not exist in Weaviate, and "
+                + Keys.COLLECTIONS_CREATE
+                + "=false");
       }
       if (type.properties().isEmpty()) {
-        throw new ConfigException(propsKey, "collection '" + type.collection() + "' does not exist in Weaviate; "
-            + "declare its properties here so it can be created, or create it yourself");
+        throw new ConfigException(
+            propsKey,
+            "collection '"
+                + type.collection()
+                + "' does not exist in Weaviate; "
+                + "declare its properties here so it can be created, or create it yourself");
       }
       List<Property> props = type.properties().stream().map(CollectionManager::property).toList();
-      client.collections.create(CollectionConfig.of(type.collection(), c -> c
-          .description("Managed by weaviate-sync: " + type.name() + " events from topic " + type.topic())
-          .properties(props)
-          .vectorConfig(vectorConfig(type.vectorizer()))));
-      log.info("Created collection {} with properties {} and vectorizer {}", type.collection(), type.properties(),
+      client.collections.create(
+          CollectionConfig.of(
+              type.collection(),
+              c ->
+                  c.description(
+                          "Managed by weaviate-sync: "
+                              + type.name()
+                              + " events from topic "
+                              + type.topic())
+                      .properties(props)
+                      .vectorConfig(vectorConfig(type.vectorizer()))));
+      log.info(
+          "Created collection {} with properties {} and vectorizer {}",
+          type.collection(),
+          type.properties(),
           type.vectorizer().module());
     }
   }
 
-  /** The named vector of a created collection: "default", embedded by the module or given by the writer. */
+  /**
+   * The named vector of a created collection: "default", embedded by the module or given by the
+   * writer.
+   */
   static java.util.Map.Entry<String, VectorConfig> vectorConfig(EntityType.Vectorizer v) {
     if (v.isNone()) {
       return VectorConfig.selfProvided();
     }
     if (EntityType.Vectorizer.TEXT2VEC_OPENAI.equals(v.module())) {
-      return VectorConfig.text2vecOpenAi(b -> {
-        if (v.baseUrl() != null) {
-          b.baseUrl(v.baseUrl());
-        }
-        if (v.model() != null) {
-          b.model(v.model());
-        }
-        return b;
-      });
+      return VectorConfig.text2vecOpenAi(
+          b -> {
+            if (v.baseUrl() != null) {
+              b.baseUrl(v.baseUrl());
+            }
+            if (v.model() != null) {
+              b.model(v.model());
+            }
+            return b;
+          });
     }
     throw new IllegalArgumentException("unsupported vectorizer " + v.module());
   }

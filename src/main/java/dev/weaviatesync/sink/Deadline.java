@@ -4,9 +4,9 @@ import java.time.Duration;
 
 /**
  * When one flush must be done by. A flush runs on a stream thread inside a Kafka transaction: it
- * must end well before {@code transaction.timeout.ms} (or the producer is fenced) and before
- * {@code max.poll.interval.ms} (or the instance leaves its group); see
- * {@code SyncConfig#flushDeadline()}. Work left when it is reached stays pending for the next flush.
+ * must end well before {@code transaction.timeout.ms} (or the producer is fenced) and before {@code
+ * max.poll.interval.ms} (or the instance leaves its group); see {@code SyncConfig#flushDeadline()}.
+ * Work left when it is reached stays pending for the next flush.
  */
 public record Deadline(long atNanos) {
 

@@ -12,13 +12,20 @@ import java.util.regex.Pattern;
 /**
  * Says which {@link Failure} an error from Weaviate is (README, "Delivery guarantees and the retry
  * policy"): UNAVAILABLE, DEADLINE_EXCEEDED, 5xx, "not enough memory" and connection errors are
- * {@code TRANSIENT}; 400, 422 and an oversized request fail a batch as {@code PERMANENT} (the writer
- * splits it to find the objects at fault); per-object validation errors are {@code REJECTED};
- * 401/403 are {@code FATAL}.
+ * {@code TRANSIENT}; 400, 422 and an oversized request fail a batch as {@code PERMANENT} (the
+ * writer splits it to find the objects at fault); per-object validation errors are {@code
+ * REJECTED}; 401/403 are {@code FATAL}.
  */
 public final class ErrorClassifier {
-  private static final Set<String> TRANSIENT_GRPC = Set.of("UNAVAILABLE", "DEADLINE_EXCEEDED", "ABORTED",
-      "INTERNAL", "UNKNOWN", "CANCELLED", "RESOURCE_EXHAUSTED");
+  private static final Set<String> TRANSIENT_GRPC =
+      Set.of(
+          "UNAVAILABLE",
+          "DEADLINE_EXCEEDED",
+          "ABORTED",
+          "INTERNAL",
+          "UNKNOWN",
+          "CANCELLED",
+          "RESOURCE_EXHAUSTED");
   private static final Set<String> FATAL_GRPC = Set.of("UNAUTHENTICATED", "PERMISSION_DENIED");
   private static final Set<Integer> TRANSIENT_HTTP = Set.of(429, 500, 502, 503, 504);
 
@@ -30,12 +37,17 @@ public final class ErrorClassifier {
       String msg = String.valueOf(api.getError()).toLowerCase(Locale.ROOT);
       if (api.isGPRC()) {
         String code = api.grpcStatusCode();
-        if ("RESOURCE_EXHAUSTED".equals(code) && (msg.contains("larger than max") || msg.contains("message too large")
-            || msg.contains("exceeds"))) {
+        if ("RESOURCE_EXHAUSTED".equals(code)
+            && (msg.contains("larger than max")
+                || msg.contains("message too large")
+                || msg.contains("exceeds"))) {
           return Failure.PERMANENT; // too large: not a quota, retrying cannot fix it
         }
-        // Weaviate 1.38 answers a refused API key over gRPC with UNKNOWN "extract auth: unauthorized: ...".
-        if (FATAL_GRPC.contains(code) || msg.contains("unauthorized") || msg.contains("forbidden")) {
+        // Weaviate 1.38 answers a refused API key over gRPC with UNKNOWN "extract auth:
+        // unauthorized: ...".
+        if (FATAL_GRPC.contains(code)
+            || msg.contains("unauthorized")
+            || msg.contains("forbidden")) {
           return Failure.FATAL;
         }
         return TRANSIENT_GRPC.contains(code) ? Failure.TRANSIENT : Failure.PERMANENT;
@@ -44,10 +56,14 @@ public final class ErrorClassifier {
       if (status != null && (status == 401 || status == 403)) {
         return Failure.FATAL;
       }
-      return status != null && TRANSIENT_HTTP.contains(status) ? Failure.TRANSIENT : Failure.PERMANENT;
+      return status != null && TRANSIENT_HTTP.contains(status)
+          ? Failure.TRANSIENT
+          : Failure.PERMANENT;
     }
-    if (t instanceof WeaviateConnectException || t instanceof WeaviateTransportException
-        || t instanceof IOException || t instanceof UncheckedIOException
+    if (t instanceof WeaviateConnectException
+        || t instanceof WeaviateTransportException
+        || t instanceof IOException
+        || t instanceof UncheckedIOException
         || t instanceof io.grpc.StatusRuntimeException) {
       return Failure.TRANSIENT;
     }
@@ -58,20 +74,20 @@ public final class ErrorClassifier {
   }
 
   /**
-   * The HTTP status a vectorizer module reports from its provider, as Weaviate words it:
-   * {@code "connection to: OpenAI API failed with status: 429 request-id: ... error: ..."}
+   * The HTTP status a vectorizer module reports from its provider, as Weaviate words it: {@code
+   * "connection to: OpenAI API failed with status: 429 request-id: ... error: ..."}
    * (text2vec-openai and most modules), {@code "connection to Cohere failed with status: 500 ..."},
    * {@code "failed to parse vectorization response (status 502): ..."} (a body that is not the
-   * provider's JSON, e.g. a proxy's error page), {@code "fail with status 503"}. -1 when the message
-   * is not a provider's answer.
+   * provider's JSON, e.g. a proxy's error page), {@code "fail with status 503"}. -1 when the
+   * message is not a provider's answer.
    */
   public static int providerStatus(String message) {
     var m = PROVIDER_STATUS.matcher(String.valueOf(message));
     return m.find() ? Integer.parseInt(m.group(1)) : -1;
   }
 
-  private static final Pattern PROVIDER_STATUS = Pattern.compile(
-      "(?:failed with status:? |fail with status |response \\(status )(\\d{3})\\b");
+  private static final Pattern PROVIDER_STATUS =
+      Pattern.compile("(?:failed with status:? |fail with status |response \\(status )(\\d{3})\\b");
 
   /**
    * True for a provider's 4xx other than 408/429: the provider refused the input. Weaviate sends
@@ -99,17 +115,28 @@ public final class ErrorClassifier {
       return Failure.REJECTED;
     }
     String m = String.valueOf(message).toLowerCase(Locale.ROOT);
-    if (m.contains("request rate limit exceeded") || m.contains("vectorization aborted after an internal error")
+    if (m.contains("request rate limit exceeded")
+        || m.contains("vectorization aborted after an internal error")
         || m.contains("panic occurred")) {
       // The module's own rate limiter gave up before the provider was asked, or Weaviate recovered
-      // from a panic (e.g. text2vec-openai without its tokenizer vocabulary): not the object's fault.
-      // Retried; if it persists on a healthy server, dead-lettered as TRANSIENT_EXHAUSTED, not REJECTED.
+      // from a panic (e.g. text2vec-openai without its tokenizer vocabulary): not the object's
+      // fault.
+      // Retried; if it persists on a healthy server, dead-lettered as TRANSIENT_EXHAUSTED, not
+      // REJECTED.
       return Failure.TRANSIENT;
     }
-    if (m.contains("not enough memory") || m.contains("context deadline exceeded") || m.contains("context canceled")
-        || m.contains("unavailable") || m.contains("connection refused") || m.contains("timeout")
-        || m.contains("resolve node name") || m.contains("no read replica") || m.contains("not ready")
-        || m.contains("shutting down") || m.contains("leader") || m.contains("shard") && m.contains("read-only")) {
+    if (m.contains("not enough memory")
+        || m.contains("context deadline exceeded")
+        || m.contains("context canceled")
+        || m.contains("unavailable")
+        || m.contains("connection refused")
+        || m.contains("timeout")
+        || m.contains("resolve node name")
+        || m.contains("no read replica")
+        || m.contains("not ready")
+        || m.contains("shutting down")
+        || m.contains("leader")
+        || m.contains("shard") && m.contains("read-only")) {
       return Failure.TRANSIENT;
     }
     return Failure.REJECTED;

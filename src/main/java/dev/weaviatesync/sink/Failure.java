@@ -22,15 +22,26 @@ public enum Failure {
    * the worker stops ({@link FatalSinkException}).
    */
   FATAL(null, false),
-  /** The record breaks the event contract (malformed JSON, missing id, key ≠ id, unknown type or op, ...). */
+  /**
+   * The record breaks the event contract (malformed JSON, missing id, key ≠ id, unknown type or op,
+   * ...).
+   */
   INVALID_EVENT("INVALID_EVENT", false),
-  /** Weaviate rejected this object (for example a property of the wrong type, or a provider's 4xx). */
+  /**
+   * Weaviate rejected this object (for example a property of the wrong type, or a provider's 4xx).
+   */
   REJECTED("REJECTED", false),
   /** The whole batch failed with an error that retrying cannot fix (400, 422, too large, ...). */
   PERMANENT("PERMANENT", false),
-  /** A transient error that outlasted the retry budget on a healthy Weaviate (an object, or a batch it poisons). */
+  /**
+   * A transient error that outlasted the retry budget on a healthy Weaviate (an object, or a batch
+   * it poisons).
+   */
   TRANSIENT_EXHAUSTED("TRANSIENT_EXHAUSTED", false),
-  /** A valid record larger than the worker can keep pending (its changelog copy would exceed the limit). */
+  /**
+   * A valid record larger than the worker can keep pending (its changelog copy would exceed the
+   * limit).
+   */
   TOO_LARGE("TOO_LARGE", false);
 
   private final String category;
@@ -60,7 +71,10 @@ public enum Failure {
     return category != null;
   }
 
-  /** True when the write is tried again: with backoff ({@link #TRANSIENT}), or once Weaviate is back. */
+  /**
+   * True when the write is tried again: with backoff ({@link #TRANSIENT}), or once Weaviate is
+   * back.
+   */
   public boolean retried() {
     return retried;
   }

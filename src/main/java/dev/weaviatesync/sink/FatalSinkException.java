@@ -8,7 +8,9 @@ package dev.weaviatesync.sink;
 public final class FatalSinkException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  /** @param detail what Weaviate answered (never the key) */
+  /**
+   * @param detail what Weaviate answered (never the key)
+   */
   public FatalSinkException(String detail, Throwable cause) {
     super("Weaviate refused the worker's credentials or permissions: " + detail, cause);
   }

@@ -12,15 +12,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Whether Weaviate is reachable, for the whole process, kept current in the background.
  *
- * <p>A probe (REST readiness and a gRPC call: the path that writes) runs every
- * {@code probeInterval} on its own thread. Nothing that must answer quickly waits on Weaviate:
- * the health endpoints and the flush's verdict read {@link #healthy()}, which is the last probe's
- * result as long as that probe is recent; a probe stuck on a Weaviate that hangs makes it stale,
- * and stale means unhealthy.
+ * <p>A probe (REST readiness and a gRPC call: the path that writes) runs every {@code
+ * probeInterval} on its own thread. Nothing that must answer quickly waits on Weaviate: the health
+ * endpoints and the flush's verdict read {@link #healthy()}, which is the last probe's result as
+ * long as that probe is recent; a probe stuck on a Weaviate that hangs makes it stale, and stale
+ * means unhealthy.
  *
- * <p>When a flush spends its retry budget on a transient batch error while Weaviate is not
- * healthy, the sink is {@linkplain #markDown marked down}: processors keep their pending writes,
- * the {@code onDown} hook pauses Kafka Streams, and the first healthy probe runs {@code onUp}.
+ * <p>When a flush spends its retry budget on a transient batch error while Weaviate is not healthy,
+ * the sink is {@linkplain #markDown marked down}: processors keep their pending writes, the {@code
+ * onDown} hook pauses Kafka Streams, and the first healthy probe runs {@code onUp}.
  */
 public final class SinkAvailability implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SinkAvailability.class);
@@ -41,12 +41,15 @@ public final class SinkAvailability implements AutoCloseable {
     this.probe = probe;
     this.probeInterval = probeInterval;
     this.staleAfterNanos = Math.max(3 * probeInterval.toNanos(), Duration.ofSeconds(5).toNanos());
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "weaviate-sync-availability-probe");
-      t.setDaemon(true);
-      return t;
-    });
-    scheduler.scheduleWithFixedDelay(this::probeOnce, 0, probeInterval.toMillis(), TimeUnit.MILLISECONDS);
+    this.scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "weaviate-sync-availability-probe");
+              t.setDaemon(true);
+              return t;
+            });
+    scheduler.scheduleWithFixedDelay(
+        this::probeOnce, 0, probeInterval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Hooks run when Weaviate goes down and comes back (for example KafkaStreams pause/resume). */
@@ -71,14 +74,16 @@ public final class SinkAvailability implements AutoCloseable {
   }
 
   /**
-   * Called by a flush whose retry budget ran out on a transient error while Weaviate was not healthy
-   * ({@link Failure#UNAVAILABLE}, {@link WriteReport#outage()} says why).
+   * Called by a flush whose retry budget ran out on a transient error while Weaviate was not
+   * healthy ({@link Failure#UNAVAILABLE}, {@link WriteReport#outage()} says why).
    */
   public void markDown(String why) {
     if (down.compareAndSet(false, true)) {
       lastProbeOk = false;
-      log.warn("Weaviate unavailable after the retry budget ({}); pausing processing and probing every {} ms. "
-          + "Pending writes are kept, nothing goes to the dead-letter topic for this.", why,
+      log.warn(
+          "Weaviate unavailable after the retry budget ({}); pausing processing and probing every {} ms. "
+              + "Pending writes are kept, nothing goes to the dead-letter topic for this.",
+          why,
           probeInterval.toMillis());
       runHook(onDown);
     }

@@ -19,9 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link WeaviateSink} over one shared {@code io.weaviate:client6} client: gRPC {@code BatchObjects}
- * (an upsert by id) and {@code BatchDelete}. The client is owned by the caller, created once per
- * process and closed after Kafka Streams.
+ * {@link WeaviateSink} over one shared {@code io.weaviate:client6} client: gRPC {@code
+ * BatchObjects} (an upsert by id) and {@code BatchDelete}. The client is owned by the caller,
+ * created once per process and closed after Kafka Streams.
  */
 public final class WeaviateClientSink implements WeaviateSink {
   private static final Logger log = LoggerFactory.getLogger(WeaviateClientSink.class);
@@ -31,7 +31,8 @@ public final class WeaviateClientSink implements WeaviateSink {
 
   private final WeaviateClient client;
   private final String probeCollection;
-  private final Map<String, CollectionHandle<Map<String, Object>>> handles = new ConcurrentHashMap<>();
+  private final Map<String, CollectionHandle<Map<String, Object>>> handles =
+      new ConcurrentHashMap<>();
 
   /**
    * @param probeCollection a collection the readiness probe reads over gRPC (the path writes take),
@@ -47,14 +48,17 @@ public final class WeaviateClientSink implements WeaviateSink {
    * constructor); the API key goes only into the client's authentication, never into a message.
    */
   public static WeaviateClient connect(SyncConfig config) {
-    return WeaviateClient.connectToCustom(c -> {
-      c.scheme(config.weaviateScheme())
-          .httpHost(config.weaviateHost()).httpPort(config.weaviateHttpPort())
-          .grpcHost(config.weaviateHost()).grpcPort(config.weaviateGrpcPort())
-          .timeout(config.weaviateTimeoutSeconds());
-      config.weaviateApiKey().ifPresent(key -> c.authentication(Authentication.apiKey(key)));
-      return c;
-    });
+    return WeaviateClient.connectToCustom(
+        c -> {
+          c.scheme(config.weaviateScheme())
+              .httpHost(config.weaviateHost())
+              .httpPort(config.weaviateHttpPort())
+              .grpcHost(config.weaviateHost())
+              .grpcPort(config.weaviateGrpcPort())
+              .timeout(config.weaviateTimeoutSeconds());
+          config.weaviateApiKey().ifPresent(key -> c.authentication(Authentication.apiKey(key)));
+          return c;
+        });
   }
 
   private CollectionHandle<Map<String, Object>> handle(String collection) {
@@ -63,15 +67,19 @@ public final class WeaviateClientSink implements WeaviateSink {
 
   @Override
   public Map<String, String> upsert(String collection, List<UpsertObject> objects) {
-    List<WeaviateObject<Map<String, Object>>> batch = objects.stream()
-        .map(o -> WeaviateObject.<Map<String, Object>>of(b -> {
-          b.uuid(o.id()).properties(o.properties());
-          if (o.vector() != null) {
-            b.vectors(Vectors.of(o.vector()));
-          }
-          return b;
-        }))
-        .toList();
+    List<WeaviateObject<Map<String, Object>>> batch =
+        objects.stream()
+            .map(
+                o ->
+                    WeaviateObject.<Map<String, Object>>of(
+                        b -> {
+                          b.uuid(o.id()).properties(o.properties());
+                          if (o.vector() != null) {
+                            b.vectors(Vectors.of(o.vector()));
+                          }
+                          return b;
+                        }))
+            .toList();
     var response = handle(collection).data.insertMany(batch);
     var errors = new HashMap<String, String>();
     for (var r : response.responses()) {
@@ -86,7 +94,8 @@ public final class WeaviateClientSink implements WeaviateSink {
   public Map<String, String> delete(String collection, List<String> ids) {
     // Verbose, so a partial failure says which ids failed; missing ids simply match nothing.
     var filter = Filter.or(ids.stream().map(id -> (FilterOperand) Filter.uuid().eq(id)).toList());
-    var response = handle(collection).data.deleteMany(DeleteManyRequest.of(filter, b -> b.verbose(true)));
+    var response =
+        handle(collection).data.deleteMany(DeleteManyRequest.of(filter, b -> b.verbose(true)));
     var errors = new LinkedHashMap<String, String>();
     if (response.objects() != null) {
       for (var o : response.objects()) {
@@ -102,8 +111,8 @@ public final class WeaviateClientSink implements WeaviateSink {
    * REST readiness, then a gRPC read: writes go over gRPC, and a gRPC port that is down while REST
    * answers is an outage, not a reason to dead-letter anything.
    *
-   * @throws FatalSinkException when Weaviate refuses the worker's credentials (a key revoked while it
-   *     runs): waiting for that to pass would pause the worker forever
+   * @throws FatalSinkException when Weaviate refuses the worker's credentials (a key revoked while
+   *     it runs): waiting for that to pass would pause the worker forever
    */
   @Override
   public boolean isReady() {

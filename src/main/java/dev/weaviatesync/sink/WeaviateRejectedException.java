@@ -11,7 +11,10 @@ public final class WeaviateRejectedException extends RuntimeException {
   private final Failure failure;
   private final int attempts;
 
-  /** @param failure one that dead-letters: {@code REJECTED}, {@code PERMANENT} or {@code TRANSIENT_EXHAUSTED} */
+  /**
+   * @param failure one that dead-letters: {@code REJECTED}, {@code PERMANENT} or {@code
+   *     TRANSIENT_EXHAUSTED}
+   */
   public WeaviateRejectedException(Failure failure, int attempts, String message, Throwable cause) {
     super(message, cause);
     if (!failure.deadLettered()) {

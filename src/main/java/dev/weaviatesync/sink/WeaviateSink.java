@@ -4,13 +4,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Weaviate side of the worker, one call per batch. Implementations do not retry; the
- * {@link BatchWriter} does. A call either throws (the batch as a whole failed) or returns the
- * objects that Weaviate rejected, by id, with Weaviate's message. Ids absent from the map were written.
+ * The Weaviate side of the worker, one call per batch. Implementations do not retry; the {@link
+ * BatchWriter} does. A call either throws (the batch as a whole failed) or returns the objects that
+ * Weaviate rejected, by id, with Weaviate's message. Ids absent from the map were written.
  */
 public interface WeaviateSink {
 
-  /** Batch upsert (create or replace the whole object) of {@code objects} into {@code collection}. */
+  /**
+   * Batch upsert (create or replace the whole object) of {@code objects} into {@code collection}.
+   */
   Map<String, String> upsert(String collection, List<UpsertObject> objects);
 
   /** Batch delete by id; ids that do not exist are not an error. */

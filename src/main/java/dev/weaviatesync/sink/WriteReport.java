@@ -35,7 +35,10 @@ public final class WriteReport {
     return outage;
   }
 
-  /** True when the flush's deadline came before everything was written: keep the rest pending, go on later. */
+  /**
+   * True when the flush's deadline came before everything was written: keep the rest pending, go on
+   * later.
+   */
   public boolean outOfTime() {
     return outOfTime;
   }

@@ -41,34 +41,65 @@ public final class SyncStats {
     this.registry = registry;
     counter("weaviate.sync.written", "Objects upserted into Weaviate", written);
     counter("weaviate.sync.deleted", "Objects deleted from Weaviate", deleted);
-    counter("weaviate.sync.deduped", "Events replaced by a newer event of the same id before a flush", deduped);
-    counter("weaviate.sync.stale.dropped", "Events older than what was pending or written for their id", stale);
-    counter("weaviate.sync.repeated", "Repeats of the version already pending or written for their id (no-ops)",
+    counter(
+        "weaviate.sync.deduped",
+        "Events replaced by a newer event of the same id before a flush",
+        deduped);
+    counter(
+        "weaviate.sync.stale.dropped",
+        "Events older than what was pending or written for their id",
+        stale);
+    counter(
+        "weaviate.sync.repeated",
+        "Repeats of the version already pending or written for their id (no-ops)",
         repeated);
     counter("weaviate.sync.flushes", "Batches flushed", flushes);
-    counter("weaviate.sync.dlq.unsendable", "Records too large even for the dead-letter topic (logged at ERROR "
-        + "with their topic, partition and offset)", unsendable);
-    this.batchSize = DistributionSummary.builder("weaviate.sync.batch.size").description("Objects per flushed batch")
-        .publishPercentileHistogram().register(registry);
-    this.flushLatency = Timer.builder("weaviate.sync.flush.latency").description("Time to flush one batch, retries included")
-        .publishPercentileHistogram().register(registry);
+    counter(
+        "weaviate.sync.dlq.unsendable",
+        "Records too large even for the dead-letter topic (logged at ERROR "
+            + "with their topic, partition and offset)",
+        unsendable);
+    this.batchSize =
+        DistributionSummary.builder("weaviate.sync.batch.size")
+            .description("Objects per flushed batch")
+            .publishPercentileHistogram()
+            .register(registry);
+    this.flushLatency =
+        Timer.builder("weaviate.sync.flush.latency")
+            .description("Time to flush one batch, retries included")
+            .publishPercentileHistogram()
+            .register(registry);
   }
 
   private void counter(String name, String description, LongAdder adder) {
-    FunctionCounter.builder(name, adder, LongAdder::sum).description(description).register(registry);
+    FunctionCounter.builder(name, adder, LongAdder::sum)
+        .description(description)
+        .register(registry);
   }
 
-  private LongAdder tagged(Map<String, LongAdder> map, String value, String name, String tag, String description) {
-    return map.computeIfAbsent(value, v -> {
-      var adder = new LongAdder();
-      FunctionCounter.builder(name, adder, LongAdder::sum).description(description).tag(tag, v).register(registry);
-      return adder;
-    });
+  private LongAdder tagged(
+      Map<String, LongAdder> map, String value, String name, String tag, String description) {
+    return map.computeIfAbsent(
+        value,
+        v -> {
+          var adder = new LongAdder();
+          FunctionCounter.builder(name, adder, LongAdder::sum)
+              .description(description)
+              .tag(tag, v)
+              .register(registry);
+          return adder;
+        });
   }
 
   public void countEventIn(String type) {
     eventsIn.increment();
-    tagged(eventsInByType, type, "weaviate.sync.events.in", "type", "Records read from input topics").increment();
+    tagged(
+            eventsInByType,
+            type,
+            "weaviate.sync.events.in",
+            "type",
+            "Records read from input topics")
+        .increment();
   }
 
   public void countWritten(int n) {
@@ -112,11 +143,19 @@ public final class SyncStats {
 
   /** A record sent to the dead-letter topic, tagged with its {@link Failure#category()}. */
   public void countDlq(Failure failure) {
-    tagged(dlq, failure.category(), "weaviate.sync.dlq", "category", "Records sent to the dead-letter topic")
+    tagged(
+            dlq,
+            failure.category(),
+            "weaviate.sync.dlq",
+            "category",
+            "Records sent to the dead-letter topic")
         .increment();
   }
 
-  /** A Weaviate call retried because it failed as a whole; tagged with the failure's name ({@code TRANSIENT}). */
+  /**
+   * A Weaviate call retried because it failed as a whole; tagged with the failure's name ({@code
+   * TRANSIENT}).
+   */
   public void countRetry(Failure failure) {
     countRetry(failure.name());
   }
@@ -132,7 +171,13 @@ public final class SyncStats {
 
   /** A failed Weaviate call, by gRPC status, HTTP status or exception class. */
   public void countWeaviateError(String status) {
-    tagged(weaviateErrors, status, "weaviate.sync.weaviate.errors", "status", "Failed Weaviate calls").increment();
+    tagged(
+            weaviateErrors,
+            status,
+            "weaviate.sync.weaviate.errors",
+            "status",
+            "Failed Weaviate calls")
+        .increment();
   }
 
   public long eventsIn() {
@@ -183,8 +228,26 @@ public final class SyncStats {
 
   /** One line for the periodic INFO summary. */
   public String summary() {
-    return "events in=" + eventsIn() + " written=" + written() + " deleted=" + deleted() + " deduped=" + deduped()
-        + " stale dropped=" + stale() + " repeated=" + repeated() + " dlq=" + dlqTotal() + dlqByCategory() + (unsendable() > 0 ? " unsendable=" + unsendable() : "") + " retries=" + retriesTotal()
-        + retriesByCause() + " flushes=" + flushes();
+    return "events in="
+        + eventsIn()
+        + " written="
+        + written()
+        + " deleted="
+        + deleted()
+        + " deduped="
+        + deduped()
+        + " stale dropped="
+        + stale()
+        + " repeated="
+        + repeated()
+        + " dlq="
+        + dlqTotal()
+        + dlqByCategory()
+        + (unsendable() > 0 ? " unsendable=" + unsendable() : "")
+        + " retries="
+        + retriesTotal()
+        + retriesByCause()
+        + " flushes="
+        + flushes();
   }
 }

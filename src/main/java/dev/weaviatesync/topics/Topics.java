@@ -25,11 +25,11 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * accepts any first sequence number (KAFKA-15591, fixed in 4.5). An idempotent producer that sends
  * two requests to a new partition right after its creation can have the first one refused with
  * NOT_LEADER_OR_FOLLOWER (the broker has not applied the partition yet) and the second one
- * appended; every retry of the first then fails with OUT_OF_ORDER_SEQUENCE_NUMBER until
- * {@code delivery.timeout.ms} expires it. So whatever creates a topic waits, before anything
- * writes to it, until every partition has a leader and that leader serves the partition: a
- * ListOffsets request is answered by the partition's leader through the same replica manager
- * lookup a produce request goes through, and writes nothing.
+ * appended; every retry of the first then fails with OUT_OF_ORDER_SEQUENCE_NUMBER until {@code
+ * delivery.timeout.ms} expires it. So whatever creates a topic waits, before anything writes to it,
+ * until every partition has a leader and that leader serves the partition: a ListOffsets request is
+ * answered by the partition's leader through the same replica manager lookup a produce request goes
+ * through, and writes nothing.
  */
 public final class Topics {
   private static final Duration POLL = Duration.ofMillis(100);
@@ -41,9 +41,11 @@ public final class Topics {
    * every partition of every one of them accepts writes.
    *
    * @return the names of the topics this call created
-   * @throws TimeoutException when the broker does not answer or the partitions are not writable within {@code timeout}
+   * @throws TimeoutException when the broker does not answer or the partitions are not writable
+   *     within {@code timeout}
    */
-  public static List<String> createAndAwait(Admin admin, Collection<NewTopic> topics, Duration timeout)
+  public static List<String> createAndAwait(
+      Admin admin, Collection<NewTopic> topics, Duration timeout)
       throws InterruptedException, ExecutionException, TimeoutException {
     if (topics.isEmpty()) {
       return List.of();
@@ -61,15 +63,18 @@ public final class Topics {
         }
       }
     }
-    awaitWritable(admin, topics.stream().map(NewTopic::name).toList(), Duration.ofNanos(remaining(deadline)));
+    awaitWritable(
+        admin, topics.stream().map(NewTopic::name).toList(), Duration.ofNanos(remaining(deadline)));
     return created;
   }
 
   /**
    * Waits until every partition of {@code topics} has a leader that serves it.
    *
-   * @throws UnknownTopicOrPartitionException when a topic does not exist (after retrying until the deadline)
-   * @throws TimeoutException naming the topic when its partitions are not writable within {@code timeout}
+   * @throws UnknownTopicOrPartitionException when a topic does not exist (after retrying until the
+   *     deadline)
+   * @throws TimeoutException naming the topic when its partitions are not writable within {@code
+   *     timeout}
    */
   public static void awaitWritable(Admin admin, Collection<String> topics, Duration timeout)
       throws InterruptedException, ExecutionException, TimeoutException {
@@ -78,7 +83,10 @@ public final class Topics {
     while (true) {
       try {
         Map<String, TopicDescription> described =
-            admin.describeTopics(topics).allTopicNames().get(remaining(deadline), TimeUnit.NANOSECONDS);
+            admin
+                .describeTopics(topics)
+                .allTopicNames()
+                .get(remaining(deadline), TimeUnit.NANOSECONDS);
         var latest = new HashMap<TopicPartition, OffsetSpec>();
         String leaderless = null;
         for (TopicDescription d : described.values()) {
@@ -102,9 +110,11 @@ public final class Topics {
       }
       if (remaining(deadline) <= POLL.toNanos()) {
         if (last instanceof UnknownTopicOrPartitionException u) {
-          throw new UnknownTopicOrPartitionException("topic(s) " + topics + " do not exist: " + u.getMessage());
+          throw new UnknownTopicOrPartitionException(
+              "topic(s) " + topics + " do not exist: " + u.getMessage());
         }
-        throw new TimeoutException("topic(s) " + topics + " not writable within " + timeout.toMillis() + " ms: " + last);
+        throw new TimeoutException(
+            "topic(s) " + topics + " not writable within " + timeout.toMillis() + " ms: " + last);
       }
       Thread.sleep(POLL.toMillis());
     }

@@ -17,8 +17,16 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * original record is no longer at hand, and a failed write must still dead-letter it byte for byte.
  * Stored in the changelogged {@code pending} store, so a crash loses nothing.
  */
-record PendingWrite(Op op, Long version, String topic, int partition, long offset, long timestamp,
-    byte[] key, byte[] value, Headers headers) {
+record PendingWrite(
+    Op op,
+    Long version,
+    String topic,
+    int partition,
+    long offset,
+    long timestamp,
+    byte[] key,
+    byte[] value,
+    Headers headers) {
 
   private static final int FORMAT = 1;
 
@@ -72,7 +80,8 @@ record PendingWrite(Op op, Long version, String topic, int partition, long offse
       for (int i = 0; i < n; i++) {
         headers.add(new String(readBytes(in), StandardCharsets.UTF_8), readBytes(in));
       }
-      return new PendingWrite(op, v < 0 ? null : v, topic, partition, offset, timestamp, key, value, headers);
+      return new PendingWrite(
+          op, v < 0 ? null : v, topic, partition, offset, timestamp, key, value, headers);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

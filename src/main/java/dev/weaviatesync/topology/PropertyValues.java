@@ -13,12 +13,14 @@ final class PropertyValues {
 
   static Map<String, Object> toMap(ObjectNode node) {
     var map = new LinkedHashMap<String, Object>();
-    node.properties().forEach(e -> {
-      Object v = value(e.getValue());
-      if (v != null) {
-        map.put(e.getKey(), v);
-      }
-    });
+    node.properties()
+        .forEach(
+            e -> {
+              Object v = value(e.getValue());
+              if (v != null) {
+                map.put(e.getKey(), v);
+              }
+            });
     return map;
   }
 
@@ -40,12 +42,13 @@ final class PropertyValues {
     }
     if (n.isArray()) {
       List<Object> list = new ArrayList<>(n.size());
-      n.forEach(x -> {
-        Object v = value(x);
-        if (v != null) {
-          list.add(v);
-        }
-      });
+      n.forEach(
+          x -> {
+            Object v = value(x);
+            if (v != null) {
+              list.add(v);
+            }
+          });
       return list;
     }
     if (n.isObject()) {

@@ -37,14 +37,16 @@ import org.slf4j.LoggerFactory;
  * The heart of the worker, one instance per task (input partition) and entity type.
  *
  * <ol>
- *   <li>Parse and validate; a record that breaks the contract goes to the dead-letter topic at once.
- *   <li>Version guard ({@link #guard}): an event older than the highest version known for its id
- *       is dropped, a repeat of it is a no-op, a delete is not undone by an older (or
- *       equal-version) upsert; an event without a version inherits the highest known version.
+ *   <li>Parse and validate; a record that breaks the contract goes to the dead-letter topic at
+ *       once.
+ *   <li>Version guard ({@link #guard}): an event older than the highest version known for its id is
+ *       dropped, a repeat of it is a no-op, a delete is not undone by an older (or equal-version)
+ *       upsert; an event without a version inherits the highest known version.
  *   <li>Dedupe: the pending store holds one entry per id, the latest accepted event.
  *   <li>Flush when {@code flush.max.records} ids are pending or every {@code flush.interval.ms}:
  *       one batch upsert and one batch delete; ids are distinct, so an upsert and a delete of the
- *       same id never race. Each per-object result is checked; written ids update the version store.
+ *       same id never race. Each per-object result is checked; written ids update the version
+ *       store.
  * </ol>
  *
  * <p>Pending entries live in a changelogged store and are only removed once written or
@@ -62,11 +64,13 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
   private KeyValueStore<String, byte[]> pending;
   private KeyValueStore<String, byte[]> versions;
   private int pendingCount;
+
   /**
    * Pending upserts as {@link #process} parsed them, so that a flush does not parse and validate
    * each one a second time. An entry serves only while its id's pending write is still the record
-   * it was parsed from; writes restored from the changelog (a restart, a rebalance) are not here and
-   * are parsed by the flush. At most {@code flush.max.records} entries: beyond, the flush parses.
+   * it was parsed from; writes restored from the changelog (a restart, a rebalance) are not here
+   * and are parsed by the flush. At most {@code flush.max.records} entries: beyond, the flush
+   * parses.
    */
   private final Map<String, Parsed> parsed = new HashMap<>();
 
@@ -76,7 +80,8 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     this.config = config;
     this.type = type;
     this.services = services;
-    this.parser = new EventParser(config.types().stream().map(EntityType::name).collect(Collectors.toSet()));
+    this.parser =
+        new EventParser(config.types().stream().map(EntityType::name).collect(Collectors.toSet()));
   }
 
   @Override
@@ -92,11 +97,16 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
       }
     }
     if (pendingCount > 0) {
-      log.info("{} task {}: {} pending writes restored", type.name(), context.taskId(), pendingCount);
+      log.info(
+          "{} task {}: {} pending writes restored", type.name(), context.taskId(), pendingCount);
     }
     context.schedule(config.flushInterval(), PunctuationType.WALL_CLOCK_TIME, ts -> flush());
-    Duration purgeEvery = Duration.ofMillis(Math.max(1000, Math.min(config.deletedRetention().toMillis() / 4,
-        Duration.ofHours(1).toMillis())));
+    Duration purgeEvery =
+        Duration.ofMillis(
+            Math.max(
+                1000,
+                Math.min(
+                    config.deletedRetention().toMillis() / 4, Duration.ofHours(1).toMillis())));
     context.schedule(purgeEvery, PunctuationType.WALL_CLOCK_TIME, this::purgeDeleted);
   }
 
@@ -109,9 +119,22 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     try {
       event = parser.parse(record.key(), record.value(), type.name());
     } catch (InvalidEventException e) {
-      log.debug("{}: invalid record at {}-{}@{}: {}", type.name(), source.topic(), source.partition(), source.offset(),
+      log.debug(
+          "{}: invalid record at {}-{}@{}: {}",
+          type.name(),
+          source.topic(),
+          source.partition(),
+          source.offset(),
           e.getMessage());
-      deadLetter(record.key(), record.value(), record.headers(), record.timestamp(), source, Failure.INVALID_EVENT, e, 0);
+      deadLetter(
+          record.key(),
+          record.value(),
+          record.headers(),
+          record.timestamp(),
+          source,
+          Failure.INVALID_EVENT,
+          e,
+          0);
       return;
     }
     String id = event.id();
@@ -120,35 +143,60 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     switch (guard(event, existing, written)) {
       case STALE -> {
         services.stats().countStale();
-        log.debug("{} {}: version {} is older than what is known; dropped", type.name(), id, event.version());
+        log.debug(
+            "{} {}: version {} is older than what is known; dropped",
+            type.name(),
+            id,
+            event.version());
         return;
       }
       case REPEATED -> {
         services.stats().countRepeated();
-        log.debug("{} {}: version {} repeats what is pending or written; nothing to do", type.name(), id,
+        log.debug(
+            "{} {}: version {} repeats what is pending or written; nothing to do",
+            type.name(),
+            id,
             event.version());
         return;
       }
-      case ACCEPT -> { }
+      case ACCEPT -> {}
     }
     // An event without a version inherits the highest version known for its id, so that a tombstone
     // sticks against everything it followed (a late replay of an older upsert stays stale).
     Long version = event.version() != null ? event.version() : highestKnown(existing, written);
-    var write = new PendingWrite(event.op(), version, source.topic(), source.partition(), source.offset(),
-        record.timestamp(), record.key(), record.value(), record.headers());
+    var write =
+        new PendingWrite(
+            event.op(),
+            version,
+            source.topic(),
+            source.partition(),
+            source.offset(),
+            record.timestamp(),
+            record.key(),
+            record.value(),
+            record.headers());
     byte[] encoded = write.encode();
     // The changelog copy of a pending write is the record plus its own framing: a record that was
     // legal on its input topic can be too large for it, and a refused changelog send would kill
     // the stream thread on this record again after every restart.
-    long changelogBytes = DlqHeaders.size(id.getBytes(StandardCharsets.UTF_8), encoded, new RecordHeaders());
+    long changelogBytes =
+        DlqHeaders.size(id.getBytes(StandardCharsets.UTF_8), encoded, new RecordHeaders());
     if (changelogBytes > services.maxChangelogRecordBytes()) {
       remember(id, write, true, System.currentTimeMillis());
       if (existing != null) {
         removePending(id);
       }
-      deadLetter(write, Failure.TOO_LARGE, new RecordTooLargeException("the record is " + changelogBytes
-          + " bytes as a pending write, more than the " + services.maxChangelogRecordBytes() + " bytes the worker's "
-          + "changelog accepts (max.message.bytes of its changelog topics, kafka.producer.max.request.size)"), 0);
+      deadLetter(
+          write,
+          Failure.TOO_LARGE,
+          new RecordTooLargeException(
+              "the record is "
+                  + changelogBytes
+                  + " bytes as a pending write, more than the "
+                  + services.maxChangelogRecordBytes()
+                  + " bytes the worker's "
+                  + "changelog accepts (max.message.bytes of its changelog topics, kafka.producer.max.request.size)"),
+          0);
       return;
     }
     if (existing != null) {
@@ -157,7 +205,8 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
       pendingCount++;
     }
     pending.put(id, encoded);
-    if (event.op() == Op.UPSERT && (parsed.containsKey(id) || parsed.size() < config.flushMaxRecords())) {
+    if (event.op() == Op.UPSERT
+        && (parsed.containsKey(id) || parsed.size() < config.flushMaxRecords())) {
       var upsert = new UpsertObject(id, PropertyValues.toMap(event.properties()), event.vector());
       parsed.put(id, new Parsed(source, upsert));
     } else {
@@ -169,7 +218,11 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
   }
 
   /** What the version guard says of an event. */
-  enum Verdict { ACCEPT, STALE, REPEATED }
+  enum Verdict {
+    ACCEPT,
+    STALE,
+    REPEATED
+  }
 
   /**
    * The version guard (README, "Version guard"). H is the highest version known for the id: that of
@@ -198,8 +251,10 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
   /** The highest version known for an id, or null when none of its events carried one. */
   static Long highestKnown(PendingWrite pending, WrittenVersion written) {
-    long h = Math.max(pending == null || pending.version() == null ? -1 : pending.version(),
-        written == null ? -1 : written.version());
+    long h =
+        Math.max(
+            pending == null || pending.version() == null ? -1 : pending.version(),
+            written == null ? -1 : written.version());
     return h < 0 ? null : h;
   }
 
@@ -215,7 +270,8 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
       }
     }
     // One deadline for the whole flush, however many batches and retries it takes: the stream
-    // thread must get back to Kafka before the transaction times out (see SyncConfig#flushDeadline).
+    // thread must get back to Kafka before the transaction times out (see
+    // SyncConfig#flushDeadline).
     Deadline deadline = Deadline.after(config.flushDeadline());
     int max = config.flushMaxRecords();
     for (int from = 0; from < all.size(); from += max) {
@@ -239,7 +295,8 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         continue;
       }
       Parsed p = parsed.get(kv.key);
-      if (p != null && p.source().equals(new DlqHeaders.Source(w.topic(), w.partition(), w.offset()))) {
+      if (p != null
+          && p.source().equals(new DlqHeaders.Source(w.topic(), w.partition(), w.offset()))) {
         upserts.add(p.upsert());
         continue;
       }
@@ -275,30 +332,45 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     }
     services.stats().countWritten(upserted);
     services.stats().countDeleted(deleted);
-    services.stats().countFlush(upserted + deleted + report.failed().size(),
-        java.time.Duration.ofNanos(System.nanoTime() - started));
-    log.debug("{} task {}: flushed {} upserts, {} deletes, {} failed, {} retries in {} ms", type.name(),
-        context.taskId(), upserted, deleted, report.failed().size(), report.retries(),
+    services
+        .stats()
+        .countFlush(
+            upserted + deleted + report.failed().size(),
+            java.time.Duration.ofNanos(System.nanoTime() - started));
+    log.debug(
+        "{} task {}: flushed {} upserts, {} deletes, {} failed, {} retries in {} ms",
+        type.name(),
+        context.taskId(),
+        upserted,
+        deleted,
+        report.failed().size(),
+        report.retries(),
         (System.nanoTime() - started) / 1_000_000);
     if (report.outage() != null) {
       services.availability().markDown(report.outage());
       return false;
     }
     if (report.outOfTime()) {
-      log.info("{} task {}: flush deadline ({}) reached; {} writes stay pending for the next flush", type.name(),
-          context.taskId(), config.flushDeadline(), pendingCount);
+      log.info(
+          "{} task {}: flush deadline ({}) reached; {} writes stay pending for the next flush",
+          type.name(),
+          context.taskId(),
+          config.flushDeadline(),
+          pendingCount);
       return false;
     }
     return true;
   }
 
   /**
-   * Records what became of an id's pending event. A dead-lettered one is remembered too: its version
-   * still orders what follows (a tombstone after it inherits it), and a replay of it is applied.
+   * Records what became of an id's pending event. A dead-lettered one is remembered too: its
+   * version still orders what follows (a tombstone after it inherits it), and a replay of it is
+   * applied.
    */
   private void remember(String id, PendingWrite w, boolean deadLettered, long now) {
     WrittenVersion before = WrittenVersion.decode(versions.get(id));
-    long version = Math.max(before == null ? -1 : before.version(), w.version() == null ? -1 : w.version());
+    long version =
+        Math.max(before == null ? -1 : before.version(), w.version() == null ? -1 : w.version());
     versions.put(id, new WrittenVersion(version, w.op() == Op.DELETE, deadLettered, now).encode());
   }
 
@@ -323,37 +395,79 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     }
     expired.forEach(versions::delete);
     if (!expired.isEmpty()) {
-      log.debug("{} task {}: forgot {} deleted ids past {}", type.name(), context.taskId(), expired.size(),
+      log.debug(
+          "{} task {}: forgot {} deleted ids past {}",
+          type.name(),
+          context.taskId(),
+          expired.size(),
           config.deletedRetention());
     }
   }
 
   private void deadLetter(PendingWrite w, Failure failure, Throwable error, int attempts) {
-    deadLetter(w.key(), w.value(), w.headers(), w.timestamp(),
-        new DlqHeaders.Source(w.topic(), w.partition(), w.offset()), failure, error, attempts);
+    deadLetter(
+        w.key(),
+        w.value(),
+        w.headers(),
+        w.timestamp(),
+        new DlqHeaders.Source(w.topic(), w.partition(), w.offset()),
+        failure,
+        error,
+        attempts);
   }
 
-  private void deadLetter(byte[] key, byte[] value, Headers headers, long timestamp, DlqHeaders.Source source,
-      Failure failure, Throwable error, int attempts) {
-    Headers built = DlqHeaders.build(headers, source, failure, error, attempts, type.collection(), type.name(),
-        Instant.now());
+  private void deadLetter(
+      byte[] key,
+      byte[] value,
+      Headers headers,
+      long timestamp,
+      DlqHeaders.Source source,
+      Failure failure,
+      Throwable error,
+      int attempts) {
+    Headers built =
+        DlqHeaders.build(
+            headers,
+            source,
+            failure,
+            error,
+            attempts,
+            type.collection(),
+            type.name(),
+            Instant.now());
     var fitting = DlqHeaders.fit(key, value, built, services.maxDlqRecordBytes());
     if (fitting.isEmpty()) {
       // Even the bare record exceeds what the dead-letter topic takes. Sending it would fail the
       // stream thread on this record after every restart (a crash loop stopping every type), so it
       // is left where it is, on its input topic, and said so loudly.
       services.stats().countUnsendable();
-      log.error("{} record {}-{}@{} ({} bytes) cannot be dead-lettered: larger than the {} bytes the dead-letter "
-          + "topic accepts; it stays on its input topic at that offset. Reason it failed: {} {}", type.name(),
-          source.topic(), source.partition(), source.offset(), DlqHeaders.size(key, value, headers),
-          services.maxDlqRecordBytes(), failure.category(), error.getMessage());
+      log.error(
+          "{} record {}-{}@{} ({} bytes) cannot be dead-lettered: larger than the {} bytes the dead-letter "
+              + "topic accepts; it stays on its input topic at that offset. Reason it failed: {} {}",
+          type.name(),
+          source.topic(),
+          source.partition(),
+          source.offset(),
+          DlqHeaders.size(key, value, headers),
+          services.maxDlqRecordBytes(),
+          failure.category(),
+          error.getMessage());
       return;
     }
-    context.forward(new Record<>(key, value, timestamp, fitting.get()), SyncTopology.dlqSinkName(type));
+    context.forward(
+        new Record<>(key, value, timestamp, fitting.get()), SyncTopology.dlqSinkName(type));
     services.stats().countDlq(failure);
-    String shownKey = key == null ? "null" : Text.abbreviate(new String(key, StandardCharsets.UTF_8), 64);
-    log.warn("{} record {}-{}@{} (key {}) sent to the dead-letter topic: {} {}", type.name(), source.topic(),
-        source.partition(), source.offset(), shownKey, failure.category(), error.getMessage());
+    String shownKey =
+        key == null ? "null" : Text.abbreviate(new String(key, StandardCharsets.UTF_8), 64);
+    log.warn(
+        "{} record {}-{}@{} (key {}) sent to the dead-letter topic: {} {}",
+        type.name(),
+        source.topic(),
+        source.partition(),
+        source.offset(),
+        shownKey,
+        failure.category(),
+        error.getMessage());
   }
 
   @Override

@@ -24,6 +24,7 @@ record WrittenVersion(long version, boolean deleted, boolean deadLettered, long 
     var b = ByteBuffer.wrap(data);
     long version = b.getLong();
     int flags = b.get();
-    return new WrittenVersion(version, (flags & DELETED) != 0, (flags & DEAD_LETTERED) != 0, b.getLong());
+    return new WrittenVersion(
+        version, (flags & DELETED) != 0, (flags & DEAD_LETTERED) != 0, b.getLong());
   }
 }

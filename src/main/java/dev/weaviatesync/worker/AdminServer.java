@@ -12,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin HTTP endpoint: {@code /healthz} (liveness), {@code /readyz} (readiness),
- * {@code /metrics} (Prometheus text format). JDK HTTP server on one small thread pool.
+ * The admin HTTP endpoint: {@code /healthz} (liveness), {@code /readyz} (readiness), {@code
+ * /metrics} (Prometheus text format). JDK HTTP server on one small thread pool.
  */
 final class AdminServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
@@ -23,24 +23,34 @@ final class AdminServer implements AutoCloseable {
 
   private final HttpServer server;
 
-  AdminServer(String host, int port, Supplier<Check> live, Supplier<Check> ready, PrometheusMeterRegistry registry)
+  AdminServer(
+      String host,
+      int port,
+      Supplier<Check> live,
+      Supplier<Check> ready,
+      PrometheusMeterRegistry registry)
       throws IOException {
     server = HttpServer.create(new InetSocketAddress(host, port), 16);
-    server.setExecutor(Executors.newFixedThreadPool(2, r -> {
-      Thread t = new Thread(r, "weaviate-sync-admin");
-      t.setDaemon(true);
-      return t;
-    }));
+    server.setExecutor(
+        Executors.newFixedThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, "weaviate-sync-admin");
+              t.setDaemon(true);
+              return t;
+            }));
     server.createContext("/healthz", ex -> respond(ex, live.get()));
     server.createContext("/readyz", ex -> respond(ex, ready.get()));
-    server.createContext("/metrics", ex -> {
-      byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
-      ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-      ex.sendResponseHeaders(200, body.length);
-      try (var out = ex.getResponseBody()) {
-        out.write(body);
-      }
-    });
+    server.createContext(
+        "/metrics",
+        ex -> {
+          byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
+          ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+          ex.sendResponseHeaders(200, body.length);
+          try (var out = ex.getResponseBody()) {
+            out.write(body);
+          }
+        });
     server.start();
     log.info("Admin endpoint on http://{}:{}/ (healthz, readyz, metrics)", host, port());
   }
@@ -50,7 +60,9 @@ final class AdminServer implements AutoCloseable {
   }
 
   private static void respond(HttpExchange ex, Check check) throws IOException {
-    byte[] body = ((check.ok() ? "ok" : "not ok") + ": " + check.reason() + "\n").getBytes(StandardCharsets.UTF_8);
+    byte[] body =
+        ((check.ok() ? "ok" : "not ok") + ": " + check.reason() + "\n")
+            .getBytes(StandardCharsets.UTF_8);
     ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
     ex.sendResponseHeaders(check.ok() ? 200 : 503, body.length);
     try (var out = ex.getResponseBody()) {

@@ -44,7 +44,8 @@ public final class Worker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
 
   private final SyncConfig config;
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final SyncStats stats = new SyncStats(registry);
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -83,43 +84,58 @@ public final class Worker implements AutoCloseable {
     CollectionManager.ensureCollections(client, config);
     sink = new WeaviateClientSink(client, config.types().get(0).collection());
     availability = new SinkAvailability(sink::isReady, config.outageProbeInterval());
-    var services = new SyncTopology.Services(new BatchWriter(sink, availability::healthy, config, stats), availability,
-        stats, limits[0], limits[1]);
+    var services =
+        new SyncTopology.Services(
+            new BatchWriter(sink, availability::healthy, config, stats),
+            availability,
+            stats,
+            limits[0],
+            limits[1]);
     streams = new KafkaStreams(SyncTopology.build(config, services), config.streamsProperties());
     availability.onTransitions(streams::pause, streams::resume);
-    availability.onFatal(e -> {
-      if (failure.compareAndSet(null, e)) {
-        log.error("Stopping: {}. Nothing was dead-lettered for it; fix the credentials and restart.", e.getMessage());
-      }
-      stopped.countDown();
-    });
-    streams.setUncaughtExceptionHandler(e -> {
-      log.error("A stream thread died; stopping the worker", e);
-      failure.compareAndSet(null, e);
-      stopped.countDown();
-      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-    });
-    streams.setStateListener((now, before) -> {
-      log.info("Kafka Streams state {} -> {}", before, now);
-      if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING && !closed) {
-        stopped.countDown();
-      }
-    });
+    availability.onFatal(
+        e -> {
+          if (failure.compareAndSet(null, e)) {
+            log.error(
+                "Stopping: {}. Nothing was dead-lettered for it; fix the credentials and restart.",
+                e.getMessage());
+          }
+          stopped.countDown();
+        });
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          log.error("A stream thread died; stopping the worker", e);
+          failure.compareAndSet(null, e);
+          stopped.countDown();
+          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+    streams.setStateListener(
+        (now, before) -> {
+          log.info("Kafka Streams state {} -> {}", before, now);
+          if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING && !closed) {
+            stopped.countDown();
+          }
+        });
     long every = config.summaryInterval().toMillis();
     if (every > 0) {
-      summary = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "weaviate-sync-summary");
-        t.setDaemon(true);
-        return t;
-      });
-      summary.scheduleAtFixedRate(() -> log.info("summary: {}", stats.summary()), every, every, TimeUnit.MILLISECONDS);
+      summary =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "weaviate-sync-summary");
+                t.setDaemon(true);
+                return t;
+              });
+      summary.scheduleAtFixedRate(
+          () -> log.info("summary: {}", stats.summary()), every, every, TimeUnit.MILLISECONDS);
     }
     streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(registry);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     if (config.adminPort() >= 0) {
-      admin = new AdminServer(config.adminHost(), config.adminPort(), this::liveness, this::readiness, registry);
+      admin =
+          new AdminServer(
+              config.adminHost(), config.adminPort(), this::liveness, this::readiness, registry);
     }
     streams.start();
   }
@@ -145,7 +161,8 @@ public final class Worker implements AutoCloseable {
     // From the background probe's state: never waits on Weaviate (a frozen Weaviate must not
     // starve the admin threads, and with them the liveness probe).
     if (availability.isDown() || !availability.healthy()) {
-      return new AdminServer.Check(false, "Weaviate does not answer (REST readiness and gRPC, probed in the background)");
+      return new AdminServer.Check(
+          false, "Weaviate does not answer (REST readiness and gRPC, probed in the background)");
     }
     return new AdminServer.Check(true, "Kafka Streams RUNNING, Weaviate ready");
   }
@@ -158,7 +175,8 @@ public final class Worker implements AutoCloseable {
   /**
    * Makes sure the input and dead-letter topics exist and accept writes.
    *
-   * @return the largest record the worker may produce to the dead-letter topic, and to its changelogs
+   * @return the largest record the worker may produce to the dead-letter topic, and to its
+   *     changelogs
    */
   private int[] ensureTopics() throws InterruptedException, ExecutionException, TimeoutException {
     Set<String> needed = new LinkedHashSet<>();
@@ -168,52 +186,67 @@ public final class Worker implements AutoCloseable {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       List<String> missing = needed.stream().filter(t -> !existing.contains(t)).toList();
       if (!missing.isEmpty() && !config.topicsCreate()) {
-        throw new IllegalStateException("Kafka topics " + missing + " do not exist; create them or set topics.create=true");
+        throw new IllegalStateException(
+            "Kafka topics " + missing + " do not exist; create them or set topics.create=true");
       }
       var topics = new ArrayList<NewTopic>();
       for (String t : missing) {
         var topic = new NewTopic(t, config.topicsPartitions(), config.topicsReplicationFactor());
         if (t.equals(config.dlqTopic())) {
           // Room for any record an input topic with Kafka's default limit took, plus our headers.
-          topic.configs(Map.of("max.message.bytes", Integer.toString(SyncTopology.OWN_DLQ_MAX_MESSAGE_BYTES)));
+          topic.configs(
+              Map.of(
+                  "max.message.bytes", Integer.toString(SyncTopology.OWN_DLQ_MAX_MESSAGE_BYTES)));
         }
         topics.add(topic);
       }
-      // Also waits for topics that exist: one created a moment ago by someone else is not writable yet.
+      // Also waits for topics that exist: one created a moment ago by someone else is not writable
+      // yet.
       var created = Topics.createAndAwait(admin, topics, Duration.ofSeconds(60));
       Topics.awaitWritable(admin, needed, Duration.ofSeconds(60));
       if (!created.isEmpty()) {
         log.info("Created topics {} with {} partitions", created, config.topicsPartitions());
       }
-      return new int[] {maxRecordBytes(admin, List.of(config.dlqTopic()), Integer.MAX_VALUE),
-          maxRecordBytes(admin, changelogs(), SyncTopology.OWN_TOPIC_MAX_MESSAGE_BYTES)};
+      return new int[] {
+        maxRecordBytes(admin, List.of(config.dlqTopic()), Integer.MAX_VALUE),
+        maxRecordBytes(admin, changelogs(), SyncTopology.OWN_TOPIC_MAX_MESSAGE_BYTES)
+      };
     } catch (TimeoutException e) {
-      throw new TimeoutException("Kafka at " + config.bootstrapServers() + " did not answer in time: " + e.getMessage());
+      throw new TimeoutException(
+          "Kafka at " + config.bootstrapServers() + " did not answer in time: " + e.getMessage());
     }
   }
 
   private List<String> changelogs() {
     return config.types().stream()
-        .map(t -> config.applicationId() + "-" + SyncTopology.pendingStore(t) + "-changelog").toList();
+        .map(t -> config.applicationId() + "-" + SyncTopology.pendingStore(t) + "-changelog")
+        .toList();
   }
 
   /**
-   * The smaller of the Kafka Streams producer's {@code max.request.size} and the
-   * {@code max.message.bytes} of those {@code topics} that exist ({@code ifNew} for topics Kafka
-   * Streams will create itself).
+   * The smaller of the Kafka Streams producer's {@code max.request.size} and the {@code
+   * max.message.bytes} of those {@code topics} that exist ({@code ifNew} for topics Kafka Streams
+   * will create itself).
    */
   private int maxRecordBytes(Admin admin, List<String> topics, int ifNew)
       throws InterruptedException, ExecutionException, TimeoutException {
     var props = config.streamsProperties();
-    String request = props.getProperty("producer.max.request.size", props.getProperty("max.request.size", "1048576"));
+    String request =
+        props.getProperty(
+            "producer.max.request.size", props.getProperty("max.request.size", "1048576"));
     long limit = Long.parseLong(request.trim());
     Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
     if (!existing.containsAll(topics)) {
       limit = Math.min(limit, ifNew);
     }
-    var resources = topics.stream().filter(existing::contains)
-        .map(t -> new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t))
-        .toList();
+    var resources =
+        topics.stream()
+            .filter(existing::contains)
+            .map(
+                t ->
+                    new org.apache.kafka.common.config.ConfigResource(
+                        org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t))
+            .toList();
     for (var c : admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS).values()) {
       var entry = c.get("max.message.bytes");
       if (entry != null && entry.value() != null) {
@@ -236,7 +269,9 @@ public final class Worker implements AutoCloseable {
     return availability != null && availability.isDown();
   }
 
-  /** Blocks until the worker stops by itself (a stream thread died) or {@link #close()} is called. */
+  /**
+   * Blocks until the worker stops by itself (a stream thread died) or {@link #close()} is called.
+   */
   public void awaitStop() throws InterruptedException {
     stopped.await();
   }
@@ -259,10 +294,14 @@ public final class Worker implements AutoCloseable {
     closed = true;
     Duration grace = config.shutdownGrace();
     if (streams != null) {
-      // REMAIN_IN_GROUP: what the close(KafkaStreams.CloseOptions) this replaces did (its leaveGroup
-      // defaulted to false); a restarted worker takes its partitions back without a rebalance storm.
-      var options = org.apache.kafka.streams.CloseOptions.timeout(grace).withGroupMembershipOperation(
-          org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP);
+      // REMAIN_IN_GROUP: what the close(KafkaStreams.CloseOptions) this replaces did (its
+      // leaveGroup
+      // defaulted to false); a restarted worker takes its partitions back without a rebalance
+      // storm.
+      var options =
+          org.apache.kafka.streams.CloseOptions.timeout(grace)
+              .withGroupMembershipOperation(
+                  org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP);
       if (!streams.close(options)) {
         log.warn("Kafka Streams did not close within {}", grace);
       }

@@ -30,11 +30,17 @@ class MainTest {
   void shouldShowTheDeclaredDefaultOfEveryKeyInRunHelp() {
     assertThat(run("run", "--help")).isZero();
     String help = out.toString();
-    assertThat(help).contains(String.format(
-        "  flush.max.records [WEAVIATE_SYNC_FLUSH_MAX_RECORDS]%n      default: 500; allowed: positive%n"));
+    assertThat(help)
+        .contains(
+            String.format(
+                "  flush.max.records [WEAVIATE_SYNC_FLUSH_MAX_RECORDS]%n      default: 500; allowed: positive%n"));
     for (Keys.Doc k : Keys.documented()) {
-      String dflt = k.derivedDefault() != null ? k.derivedDefault().replace("`", "")
-          : k.defaultValue() == null ? "(none)" : k.defaultValue().isEmpty() ? "(empty)" : k.defaultValue();
+      String dflt =
+          k.derivedDefault() != null
+              ? k.derivedDefault().replace("`", "")
+              : k.defaultValue() == null
+                  ? "(none)"
+                  : k.defaultValue().isEmpty() ? "(empty)" : k.defaultValue();
       assertThat(help).as("help of %s", k.name()).contains("default: " + dflt);
     }
   }
@@ -47,8 +53,12 @@ class MainTest {
 
   @Test
   void shouldNotPrintTheApiKeyWhenItsConfigurationIsBad() {
-    assertThat(run("run", "--set", "weaviate.api.key=top-secret-123", "--set", "weaviate.http.port=0")).isEqualTo(2);
-    assertThat(err.toString() + out).doesNotContain("top-secret-123").contains("weaviate.http.port");
+    assertThat(
+            run("run", "--set", "weaviate.api.key=top-secret-123", "--set", "weaviate.http.port=0"))
+        .isEqualTo(2);
+    assertThat(err.toString() + out)
+        .doesNotContain("top-secret-123")
+        .contains("weaviate.http.port");
   }
 
   @Test
@@ -58,19 +68,39 @@ class MainTest {
   }
 
   @Test
-  void shouldReportInvalidLinesByNumberAndSendNothingInDryRunOrStrictMode(@TempDir Path dir) throws Exception {
+  void shouldReportInvalidLinesByNumberAndSendNothingInDryRunOrStrictMode(@TempDir Path dir)
+      throws Exception {
     Path f = dir.resolve("events.jsonl");
-    Files.writeString(f, String.join("\n",
-        "{\"type\":\"ItemChanged\",\"op\":\"UPSERT\",\"id\":\"6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b\","
-            + "\"occurredAt\":\"2026-11-29T10:00:00Z\",\"properties\":{\"title\":\"ok\"}}",
-        "{\"type\":\"ItemChanged\",\"op\":\"UPSERT\",\"occurredAt\":\"2026-11-29T10:00:00Z\",\"properties\":{}}",
-        "",
-        "not json"));
+    Files.writeString(
+        f,
+        String.join(
+            "\n",
+            "{\"type\":\"ItemChanged\",\"op\":\"UPSERT\",\"id\":\"6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b\","
+                + "\"occurredAt\":\"2026-11-29T10:00:00Z\",\"properties\":{\"title\":\"ok\"}}",
+            "{\"type\":\"ItemChanged\",\"op\":\"UPSERT\",\"occurredAt\":\"2026-11-29T10:00:00Z\",\"properties\":{}}",
+            "",
+            "not json"));
     // No broker is configured or reachable: these modes must not try to send.
-    assertThat(run("publish", "--dry-run", "--set", "kafka.bootstrap.servers=127.0.0.1:1", f.toString())).isEqualTo(1);
-    assertThat(err.toString()).contains("line 2: id: is missing").contains("line 4: malformed JSON");
+    assertThat(
+            run(
+                "publish",
+                "--dry-run",
+                "--set",
+                "kafka.bootstrap.servers=127.0.0.1:1",
+                f.toString()))
+        .isEqualTo(1);
+    assertThat(err.toString())
+        .contains("line 2: id: is missing")
+        .contains("line 4: malformed JSON");
     assertThat(out.toString()).contains("1 valid, 2 invalid lines; dry run, nothing sent");
-    assertThat(run("publish", "--strict", "--set", "kafka.bootstrap.servers=127.0.0.1:1", f.toString())).isEqualTo(1);
+    assertThat(
+            run(
+                "publish",
+                "--strict",
+                "--set",
+                "kafka.bootstrap.servers=127.0.0.1:1",
+                f.toString()))
+        .isEqualTo(1);
     assertThat(out.toString()).contains("--strict: nothing sent");
     assertThat(run("publish", "--dry-run", dir.resolve("missing.jsonl").toString())).isEqualTo(2);
   }

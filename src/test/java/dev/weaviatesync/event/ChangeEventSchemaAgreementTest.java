@@ -53,9 +53,17 @@ class ChangeEventSchemaAgreementTest {
         "{" + base + ",\"op\":\"DELETE\"}",
         "{" + base + ",\"op\":\"DELETE\",\"properties\":null}",
         "{" + base + ",\"op\":\"DELETE\",\"version\":7,\"properties\":{\"ignored\":true}}",
-        "{\"type\":\"TaskChanged\",\"op\":\"DELETE\",\"id\":\"" + ID.toUpperCase() + "\"," + T + "}",
-        "{\"type\":\"ItemChanged\",\"op\":\"DELETE\",\"id\":\"" + ID + "\",\"occurredAt\":\"2026-11-29t10:15:30.123456+01:00\"}",
-        "{\"type\":\"ItemChanged\",\"op\":\"DELETE\",\"id\":\"" + ID + "\",\"occurredAt\":\"2026-02-30T10:15:30-05:30\"}",
+        "{\"type\":\"TaskChanged\",\"op\":\"DELETE\",\"id\":\""
+            + ID.toUpperCase()
+            + "\","
+            + T
+            + "}",
+        "{\"type\":\"ItemChanged\",\"op\":\"DELETE\",\"id\":\""
+            + ID
+            + "\",\"occurredAt\":\"2026-11-29t10:15:30.123456+01:00\"}",
+        "{\"type\":\"ItemChanged\",\"op\":\"DELETE\",\"id\":\""
+            + ID
+            + "\",\"occurredAt\":\"2026-02-30T10:15:30-05:30\"}",
         // rejected
         "{" + base + ",\"op\":\"UPSERT\"}",
         "{" + base + ",\"op\":\"UPSERT\",\"properties\":null}",
@@ -71,10 +79,18 @@ class ChangeEventSchemaAgreementTest {
         "{\"type\":\"InvoiceChanged\",\"op\":\"DELETE\",\"id\":\"" + ID + "\"," + T + "}",
         "{\"op\":\"DELETE\",\"id\":\"" + ID + "\"," + T + "}",
         "{\"type\":\"ItemChanged\",\"op\":\"DELETE\",\"id\":\"" + ID + "\"}",
-        "{\"type\":\"ItemChanged\",\"op\":\"DELETE\",\"id\":\"" + ID + "\",\"occurredAt\":\"2026-11-29T10:15Z\"}",
-        "{\"type\":\"ItemChanged\",\"op\":\"DELETE\",\"id\":\"" + ID + "\",\"occurredAt\":\"2026-11-29T10:15:30\"}",
-        "{\"type\":\"ItemChanged\",\"op\":\"DELETE\",\"id\":\"" + ID + "\",\"occurredAt\":\"2026-13-29T10:15:30Z\"}",
-        "{\"type\":\"ItemChanged\",\"op\":\"DELETE\",\"id\":\"" + ID + "\",\"occurredAt\":1795935374}",
+        "{\"type\":\"ItemChanged\",\"op\":\"DELETE\",\"id\":\""
+            + ID
+            + "\",\"occurredAt\":\"2026-11-29T10:15Z\"}",
+        "{\"type\":\"ItemChanged\",\"op\":\"DELETE\",\"id\":\""
+            + ID
+            + "\",\"occurredAt\":\"2026-11-29T10:15:30\"}",
+        "{\"type\":\"ItemChanged\",\"op\":\"DELETE\",\"id\":\""
+            + ID
+            + "\",\"occurredAt\":\"2026-13-29T10:15:30Z\"}",
+        "{\"type\":\"ItemChanged\",\"op\":\"DELETE\",\"id\":\""
+            + ID
+            + "\",\"occurredAt\":1795935374}",
         "{" + base + ",\"op\":\"DELETE\",\"version\":-1}",
         "{" + base + ",\"op\":\"DELETE\",\"version\":1.5}",
         "{" + base + ",\"op\":\"DELETE\",\"version\":\"3\"}",
@@ -91,23 +107,29 @@ class ChangeEventSchemaAgreementTest {
 
   @Test
   void shouldAcceptAndRejectExactlyTheSameSamples() throws Exception {
-    Schema schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
-        .getSchema(Files.readString(Path.of("schema/change-event.schema.json")));
-    var config = SyncConfig.of(Map.of("kafka.state.dir", Files.createTempDirectory("agreement").toString()));
+    Schema schema =
+        SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+            .getSchema(Files.readString(Path.of("schema/change-event.schema.json")));
+    var config =
+        SyncConfig.of(Map.of("kafka.state.dir", Files.createTempDirectory("agreement").toString()));
     var sink = new InMemorySink();
     var stats = new SyncStats();
     try (var availability = new SinkAvailability(() -> true, Duration.ofSeconds(1))) {
-      var services = new SyncTopology.Services(new BatchWriter(sink, config, stats), availability, stats);
+      var services =
+          new SyncTopology.Services(new BatchWriter(sink, config, stats), availability, stats);
       var props = config.streamsProperties();
       props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
       var disagreements = new ArrayList<String>();
       int accepted = 0;
       try (var driver = new TopologyTestDriver(SyncTopology.build(config, services), props)) {
-        var dlq = driver.createOutputTopic(config.dlqTopic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        var dlq =
+            driver.createOutputTopic(
+                config.dlqTopic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         for (String sample : samples()) {
           boolean schemaOk = schemaAccepts(schema, sample);
           String topic = sample.contains("TaskChanged") ? "task-changed" : "item-changed";
-          driver.createInputTopic(topic, new ByteArraySerializer(), new ByteArraySerializer())
+          driver
+              .createInputTopic(topic, new ByteArraySerializer(), new ByteArraySerializer())
               .pipeInput(keyOf(sample), sample.getBytes(StandardCharsets.UTF_8));
           boolean workerOk = dlq.isEmpty();
           while (!dlq.isEmpty()) {
@@ -115,7 +137,9 @@ class ChangeEventSchemaAgreementTest {
           }
           accepted += workerOk ? 1 : 0;
           if (schemaOk != workerOk) {
-            disagreements.add((schemaOk ? "schema accepts, worker rejects: " : "schema rejects, worker accepts: ") + sample);
+            disagreements.add(
+                (schemaOk ? "schema accepts, worker rejects: " : "schema rejects, worker accepts: ")
+                    + sample);
           }
         }
       }
@@ -139,7 +163,10 @@ class ChangeEventSchemaAgreementTest {
   }
 
   /** The contract's key: the sample's id when it has a string id. */
-  /** The key a conforming producer sets: the id in its canonical lower-case form (the schema covers the value only). */
+  /**
+   * The key a conforming producer sets: the id in its canonical lower-case form (the schema covers
+   * the value only).
+   */
   private static byte[] keyOf(String sample) {
     try {
       JsonNode id = MAPPER.readTree(sample).get("id");

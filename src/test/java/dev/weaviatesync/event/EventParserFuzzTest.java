@@ -39,37 +39,42 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AroundPropertyHook;
+import net.jqwik.api.lifecycle.PropagationMode;
 import net.jqwik.api.lifecycle.PropertyExecutionResult;
 import net.jqwik.api.lifecycle.PropertyExecutor;
 import net.jqwik.api.lifecycle.PropertyLifecycleContext;
-import net.jqwik.api.lifecycle.PropagationMode;
 import net.jqwik.api.statistics.Statistics;
 
 /**
- * Fuzzes {@link EventParser#parse} (issue 9) with generated records: random bytes, mutated valid events,
- * deep nesting, huge and tiny numbers, invalid UTF-8, lone surrogates, NUL bytes, BOMs, long strings,
- * keys that differ from the id, and tombstones. For every input:
+ * Fuzzes {@link EventParser#parse} (issue 9) with generated records: random bytes, mutated valid
+ * events, deep nesting, huge and tiny numbers, invalid UTF-8, lone surrogates, NUL bytes, BOMs,
+ * long strings, keys that differ from the id, and tombstones. For every input:
  *
  * <ol>
- *   <li>nothing but {@link InvalidEventException}, with a field of the contract and a message, escapes
- *       {@code parse} (nor, on every fourth input, {@code parseValue});
- *   <li>an accepted event, written back as JSON (a tombstone: as a tombstone) and parsed again, gives an
- *       equal event;
+ *   <li>nothing but {@link InvalidEventException}, with a field of the contract and a message,
+ *       escapes {@code parse} (nor, on every fourth input, {@code parseValue});
+ *   <li>an accepted event, written back as JSON (a tombstone: as a tombstone) and parsed again,
+ *       gives an equal event;
  *   <li>{@code parse} is deterministic and leaves its input arrays alone.
  * </ol>
  *
- * <p>The inputs are built from jqwik's {@link Random} rather than from jqwik's combinators: a million
- * inputs of a few hundred bytes each would cost too much as shrinkable values. So there is no
- * shrinking; instead every input carries the recipe that built it, and a failure prints the recipe
- * and the exact bytes, and jqwik prints the seed that reproduces the run ({@code @Property(seed = ...)}).
+ * <p>The inputs are built from jqwik's {@link Random} rather than from jqwik's combinators: a
+ * million inputs of a few hundred bytes each would cost too much as shrinkable values. So there is
+ * no shrinking; instead every input carries the recipe that built it, and a failure prints the
+ * recipe and the exact bytes, and jqwik prints the seed that reproduces the run
+ * ({@code @Property(seed = ...)}).
  *
- * <p>How many inputs: {@value #DEFAULT_INPUTS} by default (about 30 s on two busy cores), split over
- * the families by {@link Share}; {@code -Dfuzz.inputs=N} for another total, e.g. the full run of a
- * million (about 2 minutes): {@code ./mvnw -B -q test -Dtest=EventParserFuzzTest -Dfuzz.inputs=1000000}.
+ * <p>How many inputs: {@value #DEFAULT_INPUTS} by default (about 30 s on two busy cores), split
+ * over the families by {@link Share}; {@code -Dfuzz.inputs=N} for another total, e.g. the full run
+ * of a million (about 2 minutes): {@code ./mvnw -B -q test -Dtest=EventParserFuzzTest
+ * -Dfuzz.inputs=1000000}.
  */
 @AddLifecycleHook(EventParserFuzzTest.Budget.class)
 // Inputs from randomValue have no edge cases and cannot shrink.
-@PropertyDefaults(generation = GenerationMode.RANDOMIZED, edgeCases = EdgeCasesMode.NONE, shrinking = ShrinkingMode.OFF)
+@PropertyDefaults(
+    generation = GenerationMode.RANDOMIZED,
+    edgeCases = EdgeCasesMode.NONE,
+    shrinking = ShrinkingMode.OFF)
 class EventParserFuzzTest {
   static final int DEFAULT_INPUTS = 200_000;
 
@@ -80,24 +85,31 @@ class EventParserFuzzTest {
       Set.of("key", "value", "type", "op", "id", "version", "occurredAt", "properties", "vector");
   private static final Pattern CANONICAL_UUID =
       Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-  /** Always with seconds and fraction: {@code OffsetDateTime.toString()} drops ":00" seconds, which RFC 3339 needs. */
+
+  /**
+   * Always with seconds and fraction: {@code OffsetDateTime.toString()} drops ":00" seconds, which
+   * RFC 3339 needs.
+   */
   private static final DateTimeFormatter RFC3339_OUT =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSSXXX", Locale.ROOT);
 
   // ---------------------------------------------------------------------------------------------
   // The properties, one per family of inputs. Each checks all three properties on its inputs.
 
-  @Property @Share(0.10)
+  @Property
+  @Share(0.10)
   void randomBytes(@ForAll("randomBytesInputs") Input in) {
     check(in);
   }
 
-  @Property @Share(0.08)
+  @Property
+  @Share(0.08)
   void randomJsonTokens(@ForAll("jsonTokenInputs") Input in) {
     check(in);
   }
 
-  @Property @Share(0.14)
+  @Property
+  @Share(0.14)
   void validEvents(@ForAll("validEventInputs") Input in) {
     Outcome o = check(in);
     if (o.event == null) {
@@ -105,59 +117,78 @@ class EventParserFuzzTest {
     }
   }
 
-  @Property @Share(0.35)
+  @Property
+  @Share(0.35)
   void mutatedEvents(@ForAll("mutatedEventInputs") Input in) {
     check(in);
   }
 
-  @Property @Share(0.10)
+  @Property
+  @Share(0.10)
   void hugeAndTinyNumbers(@ForAll("numberInputs") Input in) {
     check(in);
   }
 
-  @Property @Share(0.06)
+  @Property
+  @Share(0.06)
   void invalidUtf8(@ForAll("invalidUtf8Inputs") Input in) {
     Outcome o = check(in);
-    if (o.event != null && (utf8OrNull(in.key) == null || in.value != null && utf8OrNull(in.value) == null)) {
+    if (o.event != null
+        && (utf8OrNull(in.key) == null || in.value != null && utf8OrNull(in.value) == null)) {
       throw new AssertionError("accepted bytes that are not UTF-8\n" + in);
     }
   }
 
-  @Property @Share(0.06)
+  @Property
+  @Share(0.06)
   void surrogatesNulsAndBoms(@ForAll("escapeInputs") Input in) {
     check(in);
   }
 
-  @Property @Share(0.05)
+  @Property
+  @Share(0.05)
   void keysThatDifferFromTheId(@ForAll("keyInputs") Input in) {
     Outcome o = check(in);
-    // The generated value is a valid event: it is accepted exactly when the key is its canonical id.
+    // The generated value is a valid event: it is accepted exactly when the key is its canonical
+    // id.
     boolean canonical = in.key != null && Arrays.equals(in.key, in.canonicalId.getBytes(UTF_8));
     if ((o.event != null) != canonical) {
-      throw new AssertionError((canonical ? "rejected (" + o.error + ")" : "accepted") + " with key "
-          + show(in.key) + " for id " + in.canonicalId + "\n" + in);
+      throw new AssertionError(
+          (canonical ? "rejected (" + o.error + ")" : "accepted")
+              + " with key "
+              + show(in.key)
+              + " for id "
+              + in.canonicalId
+              + "\n"
+              + in);
     }
   }
 
-  @Property @Share(0.03)
+  @Property
+  @Share(0.03)
   void tombstones(@ForAll("tombstoneInputs") Input in) {
     Outcome o = check(in);
     String keyText = in.key == null ? null : utf8OrNull(in.key);
-    boolean deletable = keyText != null && CANONICAL_UUID.matcher(keyText).matches() && in.expectedType != null;
+    boolean deletable =
+        keyText != null && CANONICAL_UUID.matcher(keyText).matches() && in.expectedType != null;
     if ((o.event != null) != deletable) {
       throw new AssertionError((deletable ? "rejected (" + o.error + ")" : "accepted") + "\n" + in);
     }
-    if (o.event != null && !(o.event.isDelete() && o.event.id().equals(keyText) && o.event.version() == null)) {
-      throw new AssertionError("a tombstone must be a DELETE of its key without a version: " + o.event + "\n" + in);
+    if (o.event != null
+        && !(o.event.isDelete() && o.event.id().equals(keyText) && o.event.version() == null)) {
+      throw new AssertionError(
+          "a tombstone must be a DELETE of its key without a version: " + o.event + "\n" + in);
     }
   }
 
-  @Property @Share(0.02)
+  @Property
+  @Share(0.02)
   void deepNesting(@ForAll("nestingInputs") Input in) {
     check(in);
   }
 
-  @Property @Share(0.01)
+  @Property
+  @Share(0.01)
   void longStrings(@ForAll("longStringInputs") Input in) {
     check(in);
   }
@@ -166,23 +197,46 @@ class EventParserFuzzTest {
   @Example
   void aStringBeyondJacksonsLimitIsRejectedAsMalformedJson() {
     String id = "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b";
-    String json = "{\"type\":\"ItemChanged\",\"op\":\"UPSERT\",\"id\":\"" + id + "\","
-        + "\"occurredAt\":\"2026-11-29T10:15:30Z\",\"properties\":{\"long\":\"" + "x".repeat(20_000_001) + "\"}}";
-    Outcome o = check(new Input("example", "20,000,001 chars in a property", b(id), b(json), "ItemChanged", id));
+    String json =
+        "{\"type\":\"ItemChanged\",\"op\":\"UPSERT\",\"id\":\""
+            + id
+            + "\","
+            + "\"occurredAt\":\"2026-11-29T10:15:30Z\",\"properties\":{\"long\":\""
+            + "x".repeat(20_000_001)
+            + "\"}}";
+    Outcome o =
+        check(
+            new Input(
+                "example", "20,000,001 chars in a property", b(id), b(json), "ItemChanged", id));
     if (o.event != null || !o.error.startsWith("malformed JSON: String value length")) {
-      throw new AssertionError("expected Jackson's limit on strings, got " + (o.event != null ? "accepted" : o.error));
+      throw new AssertionError(
+          "expected Jackson's limit on strings, got " + (o.event != null ? "accepted" : o.error));
     }
   }
 
   @Example
   void aHundredThousandLevelsOfNestingAreRejectedAsMalformedJson() {
     String id = "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b";
-    String json = "{\"type\":\"ItemChanged\",\"op\":\"UPSERT\",\"id\":\"" + id + "\","
-        + "\"occurredAt\":\"2026-11-29T10:15:30Z\",\"properties\":{\"deep\":"
-        + "[".repeat(100_000) + "]".repeat(100_000) + "}}";
-    Outcome o = check(new Input("example", "100,000-level arrays in a property", b(id), b(json), "ItemChanged", id));
+    String json =
+        "{\"type\":\"ItemChanged\",\"op\":\"UPSERT\",\"id\":\""
+            + id
+            + "\","
+            + "\"occurredAt\":\"2026-11-29T10:15:30Z\",\"properties\":{\"deep\":"
+            + "[".repeat(100_000)
+            + "]".repeat(100_000)
+            + "}}";
+    Outcome o =
+        check(
+            new Input(
+                "example",
+                "100,000-level arrays in a property",
+                b(id),
+                b(json),
+                "ItemChanged",
+                id));
     if (o.event != null || !o.error.startsWith("malformed JSON: Document nesting depth")) {
-      throw new AssertionError("expected Jackson's limit on nesting, got " + (o.event != null ? "accepted" : o.error));
+      throw new AssertionError(
+          "expected Jackson's limit on nesting, got " + (o.event != null ? "accepted" : o.error));
     }
   }
 
@@ -192,7 +246,8 @@ class EventParserFuzzTest {
   /** What one call of parse gave: an event, or the rejection's field and message. */
   record Outcome(ChangeEvent event, String field, String error) {
     boolean sameAs(Outcome o) {
-      return event != null ? o.event != null && sameEvent(event, o.event)
+      return event != null
+          ? o.event != null && sameEvent(event, o.event)
           : o.event == null && Objects.equals(field, o.field) && Objects.equals(error, o.error);
     }
   }
@@ -209,7 +264,8 @@ class EventParserFuzzTest {
     }
     Outcome again = parse(in, copy(in.key), copy(in.value));
     if (!first.sameAs(again)) {
-      throw new AssertionError("parse is not deterministic: " + first + " then " + again + "\n" + in);
+      throw new AssertionError(
+          "parse is not deterministic: " + first + " then " + again + "\n" + in);
     }
     // Property 1 for the publishing path, too (parseValue: the same checks but the key's), on every
     // fourth input: it shares all but the key's code with parse.
@@ -225,12 +281,18 @@ class EventParserFuzzTest {
     if (first.event != null) {
       roundTrip(first.event, in);
     }
-    Statistics.label("outcome").collect(first.event != null ? "accepted"
-        : "rejected: " + (first.field == null ? "(record)" : first.field));
+    Statistics.label("outcome")
+        .collect(
+            first.event != null
+                ? "accepted"
+                : "rejected: " + (first.field == null ? "(record)" : first.field));
     return first;
   }
 
-  /** Property 1: nothing but InvalidEventException, and that with a field of the contract and a message. */
+  /**
+   * Property 1: nothing but InvalidEventException, and that with a field of the contract and a
+   * message.
+   */
   private static Outcome parse(Input in, byte[] key, byte[] value) {
     try {
       return new Outcome(PARSER.parse(key, value, in.expectedType), null, null);
@@ -243,16 +305,23 @@ class EventParserFuzzTest {
   }
 
   private static void checkMessage(InvalidEventException e, Input in) {
-    if (e.getMessage() == null || e.getMessage().isBlank() || (e.field() != null && !FIELDS.contains(e.field()))) {
-      throw new AssertionError("unclear rejection: field " + e.field() + ", message " + e.getMessage() + "\n" + in, e);
+    if (e.getMessage() == null
+        || e.getMessage().isBlank()
+        || (e.field() != null && !FIELDS.contains(e.field()))) {
+      throw new AssertionError(
+          "unclear rejection: field " + e.field() + ", message " + e.getMessage() + "\n" + in, e);
     }
   }
 
   private static AssertionError escaped(String method, Throwable t, Input in) {
-    return new AssertionError(method + " let " + t.getClass().getName() + " escape: " + t.getMessage() + "\n" + in, t);
+    return new AssertionError(
+        method + " let " + t.getClass().getName() + " escape: " + t.getMessage() + "\n" + in, t);
   }
 
-  /** Property 2: an accepted event, written back as JSON (or as a tombstone) and parsed again, is equal. */
+  /**
+   * Property 2: an accepted event, written back as JSON (or as a tombstone) and parsed again, is
+   * equal.
+   */
   private static void roundTrip(ChangeEvent e, Input in) {
     byte[] key = e.id().getBytes(UTF_8);
     byte[] json = null;
@@ -265,21 +334,37 @@ class EventParserFuzzTest {
         back = PARSER.parse(key, json, e.type());
       }
       if (!sameEvent(e, back)) {
-        throw new AssertionError("round trip changed the event:\n  " + describe(e) + "\n  " + describe(back)
-            + "\n  written back: " + show(json) + "\n" + in);
+        throw new AssertionError(
+            "round trip changed the event:\n  "
+                + describe(e)
+                + "\n  "
+                + describe(back)
+                + "\n  written back: "
+                + show(json)
+                + "\n"
+                + in);
       }
     } catch (InvalidEventException x) {
       if (json != null && hasUnreadableNumber(e.properties())) {
         // Known, reported to the lead: BigDecimal.toString() writes e.g. 12345e2147483647 as
         // 1.2345E+2147483651, whose exponent no BigDecimal (so no Jackson) reads back.
-        if (!x.getMessage().startsWith("malformed JSON") || !x.getMessage().contains("Exponent overflow")) {
-          throw new AssertionError("unexpected rejection of the written-back event: " + x.getMessage() + "\n" + in, x);
+        if (!x.getMessage().startsWith("malformed JSON")
+            || !x.getMessage().contains("Exponent overflow")) {
+          throw new AssertionError(
+              "unexpected rejection of the written-back event: " + x.getMessage() + "\n" + in, x);
         }
-        Statistics.label("round trip").collect("number with an exponent beyond int, not readable back");
+        Statistics.label("round trip")
+            .collect("number with an exponent beyond int, not readable back");
         return;
       }
-      throw new AssertionError("round trip rejected the event: " + x.getMessage() + "\n  written back: " + show(json)
-          + "\n" + in, x);
+      throw new AssertionError(
+          "round trip rejected the event: "
+              + x.getMessage()
+              + "\n  written back: "
+              + show(json)
+              + "\n"
+              + in,
+          x);
     } catch (AssertionError failure) {
       throw failure;
     } catch (Throwable t) {
@@ -298,10 +383,13 @@ class EventParserFuzzTest {
     if (e.occurredAt() != null) {
       o.put("occurredAt", RFC3339_OUT.format(e.occurredAt()));
     } else {
-      // EventParser accepts what the contract's pattern accepts, but some of it has no OffsetDateTime:
-      // an offset beyond +-18:00, or more than 9 digits of fraction. It keeps null then; the text is
+      // EventParser accepts what the contract's pattern accepts, but some of it has no
+      // OffsetDateTime:
+      // an offset beyond +-18:00, or more than 9 digits of fraction. It keeps null then; the text
+      // is
       // all there is to write back.
-      // Read as EventParser reads: from a String (Jackson's byte and char parsers differ on limits).
+      // Read as EventParser reads: from a String (Jackson's byte and char parsers differ on
+      // limits).
       String text = MAPPER.readTree(new String(in.value, UTF_8)).get("occurredAt").asText();
       if (!NO_OFFSET_DATE_TIME.matcher(text).find()) {
         throw new AssertionError("occurredAt '" + text + "' was accepted as null\n" + in);
@@ -324,18 +412,27 @@ class EventParserFuzzTest {
   private static final Pattern NO_OFFSET_DATE_TIME =
       Pattern.compile("\\.[0-9]{10,}|[+-](18:(0[1-9]|[1-5][0-9])|(19|2[0-3]):[0-5][0-9])$");
 
-  /** Fields compared one by one; properties as JSON with numbers by value; vector elements by value. */
+  /**
+   * Fields compared one by one; properties as JSON with numbers by value; vector elements by value.
+   */
   static boolean sameEvent(ChangeEvent a, ChangeEvent b) {
-    return a.type().equals(b.type()) && a.op() == b.op() && a.id().equals(b.id())
-        && Objects.equals(a.version(), b.version()) && Objects.equals(a.occurredAt(), b.occurredAt())
-        && (a.properties() == null ? b.properties() == null
+    return a.type().equals(b.type())
+        && a.op() == b.op()
+        && a.id().equals(b.id())
+        && Objects.equals(a.version(), b.version())
+        && Objects.equals(a.occurredAt(), b.occurredAt())
+        && (a.properties() == null
+            ? b.properties() == null
             : b.properties() != null && a.properties().equals(BY_VALUE, b.properties()))
         && sameVector(a.vector(), b.vector());
   }
 
   /** Leaves: numbers by value (1.0 is written back as 1, read as an int), the rest by equals. */
-  private static final Comparator<JsonNode> BY_VALUE = (x, y) ->
-      x.isNumber() && y.isNumber() ? x.decimalValue().compareTo(y.decimalValue()) : x.equals(y) ? 0 : 1;
+  private static final Comparator<JsonNode> BY_VALUE =
+      (x, y) ->
+          x.isNumber() && y.isNumber()
+              ? x.decimalValue().compareTo(y.decimalValue())
+              : x.equals(y) ? 0 : 1;
 
   /** By value: -1e-400 is read as -0.0f, which is written back as -0.0 and read as 0.0f. */
   private static boolean sameVector(float[] a, float[] b) {
@@ -353,7 +450,9 @@ class EventParserFuzzTest {
     return true;
   }
 
-  /** A number whose BigDecimal.toString() has an exponent beyond int: no BigDecimal reads it back. */
+  /**
+   * A number whose BigDecimal.toString() has an exponent beyond int: no BigDecimal reads it back.
+   */
   private static boolean hasUnreadableNumber(JsonNode n) {
     if (n == null) {
       return false;
@@ -372,8 +471,21 @@ class EventParserFuzzTest {
   }
 
   private static String describe(ChangeEvent e) {
-    return "ChangeEvent[" + e.type() + ", " + e.op() + ", " + e.id() + ", v" + e.version() + ", " + e.occurredAt()
-        + ", " + e.properties() + ", " + Arrays.toString(e.vector()) + "]";
+    return "ChangeEvent["
+        + e.type()
+        + ", "
+        + e.op()
+        + ", "
+        + e.id()
+        + ", v"
+        + e.version()
+        + ", "
+        + e.occurredAt()
+        + ", "
+        + e.properties()
+        + ", "
+        + Arrays.toString(e.vector())
+        + "]";
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -391,7 +503,13 @@ class EventParserFuzzTest {
     final String expectedType;
     final String canonicalId;
 
-    Input(String family, String how, byte[] key, byte[] value, String expectedType, String canonicalId) {
+    Input(
+        String family,
+        String how,
+        byte[] key,
+        byte[] value,
+        String expectedType,
+        String canonicalId) {
       this.family = family;
       this.how = how;
       this.key = key;
@@ -402,8 +520,16 @@ class EventParserFuzzTest {
 
     @Override
     public String toString() {
-      return "  family: " + family + "\n  how: " + how + "\n  expectedType: " + quoteJava(expectedType)
-          + "\n  key: " + show(key) + "\n  value: " + show(value);
+      return "  family: "
+          + family
+          + "\n  how: "
+          + how
+          + "\n  expectedType: "
+          + quoteJava(expectedType)
+          + "\n  key: "
+          + show(key)
+          + "\n  value: "
+          + show(value);
     }
   }
 
@@ -413,229 +539,302 @@ class EventParserFuzzTest {
 
   @Provide
   Arbitrary<Input> randomBytesInputs() {
-    return inputs(r -> {
-      Gen g = new Gen(r);
-      byte[] key = g.oneIn(4) ? null : g.oneIn(3) ? g.uuid().getBytes(UTF_8) : g.bytes(g.r.nextInt(48));
-      byte[] value = g.oneIn(20) ? null : g.bytes(g.sizeUpTo(512));
-      return new Input("randomBytes", "random bytes", key, value, g.expectedType("ItemChanged"), null);
-    });
+    return inputs(
+        r -> {
+          Gen g = new Gen(r);
+          byte[] key =
+              g.oneIn(4) ? null : g.oneIn(3) ? g.uuid().getBytes(UTF_8) : g.bytes(g.r.nextInt(48));
+          byte[] value = g.oneIn(20) ? null : g.bytes(g.sizeUpTo(512));
+          return new Input(
+              "randomBytes", "random bytes", key, value, g.expectedType("ItemChanged"), null);
+        });
   }
 
   @Provide
   Arbitrary<Input> jsonTokenInputs() {
-    return inputs(r -> {
-      Gen g = new Gen(r);
-      Event e = g.event();
-      String value = g.tokenSoup(e);
-      return new Input("randomJsonTokens", "a sequence of JSON tokens and contract words", g.key(e),
-          value.getBytes(UTF_8), g.expectedType(e.type), e.id);
-    });
+    return inputs(
+        r -> {
+          Gen g = new Gen(r);
+          Event e = g.event();
+          String value = g.tokenSoup(e);
+          return new Input(
+              "randomJsonTokens",
+              "a sequence of JSON tokens and contract words",
+              g.key(e),
+              value.getBytes(UTF_8),
+              g.expectedType(e.type),
+              e.id);
+        });
   }
 
   @Provide
   Arbitrary<Input> validEventInputs() {
-    return inputs(r -> {
-      Gen g = new Gen(r);
-      Event e = g.event();
-      String expected = g.oneIn(6) ? null : e.type;
-      return new Input("validEvents", "valid " + e.op, e.id.getBytes(UTF_8), g.render(e).getBytes(UTF_8), expected, e.id);
-    });
+    return inputs(
+        r -> {
+          Gen g = new Gen(r);
+          Event e = g.event();
+          String expected = g.oneIn(6) ? null : e.type;
+          return new Input(
+              "validEvents",
+              "valid " + e.op,
+              e.id.getBytes(UTF_8),
+              g.render(e).getBytes(UTF_8),
+              expected,
+              e.id);
+        });
   }
 
   @Provide
   Arbitrary<Input> mutatedEventInputs() {
-    return inputs(r -> {
-      Gen g = new Gen(r);
-      Event e = g.event();
-      StringBuilder how = new StringBuilder("valid ").append(e.op).append(", then");
-      int memberMutations = g.oneIn(2) ? 0 : 1 + g.r.nextInt(3);
-      for (int i = 0; i < memberMutations; i++) {
-        how.append(' ').append(g.mutateMember(e));
-      }
-      byte[] value = g.render(e).getBytes(UTF_8);
-      int byteMutations = memberMutations > 0 && g.oneIn(2) ? 0 : 1 + g.r.nextInt(4);
-      for (int i = 0; i < byteMutations; i++) {
-        value = g.mutateBytes(value, how);
-      }
-      return new Input("mutatedEvents", how.toString(), g.key(e), value, g.expectedType(e.type), e.id);
-    });
+    return inputs(
+        r -> {
+          Gen g = new Gen(r);
+          Event e = g.event();
+          StringBuilder how = new StringBuilder("valid ").append(e.op).append(", then");
+          int memberMutations = g.oneIn(2) ? 0 : 1 + g.r.nextInt(3);
+          for (int i = 0; i < memberMutations; i++) {
+            how.append(' ').append(g.mutateMember(e));
+          }
+          byte[] value = g.render(e).getBytes(UTF_8);
+          int byteMutations = memberMutations > 0 && g.oneIn(2) ? 0 : 1 + g.r.nextInt(4);
+          for (int i = 0; i < byteMutations; i++) {
+            value = g.mutateBytes(value, how);
+          }
+          return new Input(
+              "mutatedEvents", how.toString(), g.key(e), value, g.expectedType(e.type), e.id);
+        });
   }
 
   @Provide
   Arbitrary<Input> numberInputs() {
-    return inputs(r -> {
-      Gen g = new Gen(r);
-      Event e = g.event();
-      StringBuilder how = new StringBuilder("valid ").append(e.op).append(" with");
-      int n = 1 + g.r.nextInt(3);
-      for (int i = 0; i < n; i++) {
-        String number = g.strangeNumber();
-        switch (g.r.nextInt(4)) {
-          case 0 -> {
-            e.set("version", number);
-            how.append(" version ").append(abbreviate(number));
+    return inputs(
+        r -> {
+          Gen g = new Gen(r);
+          Event e = g.event();
+          StringBuilder how = new StringBuilder("valid ").append(e.op).append(" with");
+          int n = 1 + g.r.nextInt(3);
+          for (int i = 0; i < n; i++) {
+            String number = g.strangeNumber();
+            switch (g.r.nextInt(4)) {
+              case 0 -> {
+                e.set("version", number);
+                how.append(" version ").append(abbreviate(number));
+              }
+              case 1 -> {
+                e.set(
+                    "vector",
+                    "[" + (g.oneIn(2) ? "" : "0.5,") + number + (g.oneIn(2) ? "" : ",1") + "]");
+                how.append(" vector element ").append(abbreviate(number));
+              }
+              case 2 -> {
+                e.set("properties", "{\"n\":" + number + ",\"a\":[" + number + "]}");
+                how.append(" properties number ").append(abbreviate(number));
+              }
+              default -> {
+                e.add("\"extra\"", number);
+                how.append(" unknown field ").append(abbreviate(number));
+              }
+            }
           }
-          case 1 -> {
-            e.set("vector", "[" + (g.oneIn(2) ? "" : "0.5,") + number + (g.oneIn(2) ? "" : ",1") + "]");
-            how.append(" vector element ").append(abbreviate(number));
-          }
-          case 2 -> {
-            e.set("properties", "{\"n\":" + number + ",\"a\":[" + number + "]}");
-            how.append(" properties number ").append(abbreviate(number));
-          }
-          default -> {
-            e.add("\"extra\"", number);
-            how.append(" unknown field ").append(abbreviate(number));
-          }
-        }
-      }
-      return new Input("hugeAndTinyNumbers", how.toString(), e.id.getBytes(UTF_8), g.render(e).getBytes(UTF_8),
-          g.oneIn(6) ? null : e.type, e.id);
-    });
+          return new Input(
+              "hugeAndTinyNumbers",
+              how.toString(),
+              e.id.getBytes(UTF_8),
+              g.render(e).getBytes(UTF_8),
+              g.oneIn(6) ? null : e.type,
+              e.id);
+        });
   }
 
   @Provide
   Arbitrary<Input> invalidUtf8Inputs() {
-    return inputs(r -> {
-      Gen g = new Gen(r);
-      Event e = g.event();
-      byte[] value = g.render(e).getBytes(UTF_8);
-      byte[] key = e.id.getBytes(UTF_8);
-      StringBuilder how = new StringBuilder("valid ").append(e.op).append(", then");
-      int where = g.r.nextInt(3);
-      if (where != 0) {
-        value = g.spliceInvalidUtf8(value, how.append(" value:"));
-      }
-      if (where != 1) {
-        key = g.spliceInvalidUtf8(key, how.append(" key:"));
-      }
-      return new Input("invalidUtf8", how.toString(), key, value, g.oneIn(6) ? null : e.type, e.id);
-    });
+    return inputs(
+        r -> {
+          Gen g = new Gen(r);
+          Event e = g.event();
+          byte[] value = g.render(e).getBytes(UTF_8);
+          byte[] key = e.id.getBytes(UTF_8);
+          StringBuilder how = new StringBuilder("valid ").append(e.op).append(", then");
+          int where = g.r.nextInt(3);
+          if (where != 0) {
+            value = g.spliceInvalidUtf8(value, how.append(" value:"));
+          }
+          if (where != 1) {
+            key = g.spliceInvalidUtf8(key, how.append(" key:"));
+          }
+          return new Input(
+              "invalidUtf8", how.toString(), key, value, g.oneIn(6) ? null : e.type, e.id);
+        });
   }
 
   @Provide
   Arbitrary<Input> escapeInputs() {
-    return inputs(r -> {
-      Gen g = new Gen(r);
-      Event e = g.event();
-      StringBuilder how = new StringBuilder("valid ").append(e.op).append(", then");
-      byte[] value = g.render(e).getBytes(UTF_8);
-      byte[] key = e.id.getBytes(UTF_8);
-      int n = 1 + g.r.nextInt(3);
-      for (int i = 0; i < n; i++) {
-        int pick = g.r.nextInt(10);
-        if (pick < 6) {
-          value = g.insertOddity(value, how.append(" value:"));
-        } else if (pick < 8) {
-          String field = g.pick(e.names());
-          String text = g.oddString();
-          e.set(field, text);
-          value = g.render(e).getBytes(UTF_8);
-          how.append(" field ").append(field).append(" set to ").append(abbreviate(text));
-        } else {
-          key = g.insertOddity(key, how.append(" key:"));
-        }
-      }
-      return new Input("surrogatesNulsAndBoms", how.toString(), key, value, g.oneIn(6) ? null : e.type, e.id);
-    });
+    return inputs(
+        r -> {
+          Gen g = new Gen(r);
+          Event e = g.event();
+          StringBuilder how = new StringBuilder("valid ").append(e.op).append(", then");
+          byte[] value = g.render(e).getBytes(UTF_8);
+          byte[] key = e.id.getBytes(UTF_8);
+          int n = 1 + g.r.nextInt(3);
+          for (int i = 0; i < n; i++) {
+            int pick = g.r.nextInt(10);
+            if (pick < 6) {
+              value = g.insertOddity(value, how.append(" value:"));
+            } else if (pick < 8) {
+              String field = g.pick(e.names());
+              String text = g.oddString();
+              e.set(field, text);
+              value = g.render(e).getBytes(UTF_8);
+              how.append(" field ").append(field).append(" set to ").append(abbreviate(text));
+            } else {
+              key = g.insertOddity(key, how.append(" key:"));
+            }
+          }
+          return new Input(
+              "surrogatesNulsAndBoms",
+              how.toString(),
+              key,
+              value,
+              g.oneIn(6) ? null : e.type,
+              e.id);
+        });
   }
 
   @Provide
   Arbitrary<Input> keyInputs() {
-    return inputs(r -> {
-      Gen g = new Gen(r);
-      Event e = g.event();
-      StringBuilder how = new StringBuilder("valid ").append(e.op).append(", key ");
-      byte[] key = g.keyVariant(e.id, how);
-      return new Input("keysThatDifferFromTheId", how.toString(), key, g.render(e).getBytes(UTF_8),
-          g.oneIn(6) ? null : e.type, e.id);
-    });
+    return inputs(
+        r -> {
+          Gen g = new Gen(r);
+          Event e = g.event();
+          StringBuilder how = new StringBuilder("valid ").append(e.op).append(", key ");
+          byte[] key = g.keyVariant(e.id, how);
+          return new Input(
+              "keysThatDifferFromTheId",
+              how.toString(),
+              key,
+              g.render(e).getBytes(UTF_8),
+              g.oneIn(6) ? null : e.type,
+              e.id);
+        });
   }
 
   @Provide
   Arbitrary<Input> tombstoneInputs() {
-    return inputs(r -> {
-      Gen g = new Gen(r);
-      StringBuilder how = new StringBuilder("tombstone, key ");
-      String id = g.uuid();
-      byte[] key = switch (g.r.nextInt(4)) {
-        case 0 -> g.keyVariant(id, how);
-        case 1 -> {
-          how.append("random bytes");
-          yield g.bytes(g.r.nextInt(40));
-        }
-        case 2 -> {
-          how.append("random text");
-          yield g.string(g.r.nextInt(40)).getBytes(UTF_8);
-        }
-        default -> {
-          how.append("canonical id");
-          yield id.getBytes(UTF_8);
-        }
-      };
-      String expected = switch (g.r.nextInt(8)) {
-        case 0 -> null;
-        case 1 -> "TaskChanged";
-        default -> "ItemChanged";
-      };
-      return new Input("tombstones", how.toString(), key, null, expected, id);
-    });
+    return inputs(
+        r -> {
+          Gen g = new Gen(r);
+          StringBuilder how = new StringBuilder("tombstone, key ");
+          String id = g.uuid();
+          byte[] key =
+              switch (g.r.nextInt(4)) {
+                case 0 -> g.keyVariant(id, how);
+                case 1 -> {
+                  how.append("random bytes");
+                  yield g.bytes(g.r.nextInt(40));
+                }
+                case 2 -> {
+                  how.append("random text");
+                  yield g.string(g.r.nextInt(40)).getBytes(UTF_8);
+                }
+                default -> {
+                  how.append("canonical id");
+                  yield id.getBytes(UTF_8);
+                }
+              };
+          String expected =
+              switch (g.r.nextInt(8)) {
+                case 0 -> null;
+                case 1 -> "TaskChanged";
+                default -> "ItemChanged";
+              };
+          return new Input("tombstones", how.toString(), key, null, expected, id);
+        });
   }
 
   @Provide
   Arbitrary<Input> nestingInputs() {
-    return inputs(r -> {
-      Gen g = new Gen(r);
-      Event e = g.event();
-      int[] depths = {2, 10, 100, 497, 498, 499, 500, 501, 997, 998, 999, 1000, 1001, 1002, 2000, 10_000};
-      int depth = g.oneIn(3) ? 1 + g.r.nextInt(1200) : depths[g.r.nextInt(depths.length)];
-      String shape = g.pick(List.of("arrays", "objects", "mixed"));
-      boolean closed = !g.oneIn(5);
-      String nested = g.nested(depth, shape, closed);
-      String where = g.pick(List.of("properties", "property", "vector", "version", "unknown", "root", "id"));
-      String value;
-      switch (where) {
-        case "properties" -> {
-          e.set("properties", nested);
-          value = g.render(e);
-        }
-        case "property" -> {
-          e.set("properties", "{\"deep\":" + nested + "}");
-          value = g.render(e);
-        }
-        case "root" -> value = nested;
-        default -> {
-          e.set(where.equals("unknown") ? "deep" : where, nested);
-          value = g.render(e);
-        }
-      }
-      return new Input("deepNesting", depth + "-level " + shape + (closed ? "" : " (unclosed)") + " in " + where,
-          e.id.getBytes(UTF_8), value.getBytes(UTF_8), g.oneIn(6) ? null : e.type, e.id);
-    });
+    return inputs(
+        r -> {
+          Gen g = new Gen(r);
+          Event e = g.event();
+          int[] depths = {
+            2, 10, 100, 497, 498, 499, 500, 501, 997, 998, 999, 1000, 1001, 1002, 2000, 10_000
+          };
+          int depth = g.oneIn(3) ? 1 + g.r.nextInt(1200) : depths[g.r.nextInt(depths.length)];
+          String shape = g.pick(List.of("arrays", "objects", "mixed"));
+          boolean closed = !g.oneIn(5);
+          String nested = g.nested(depth, shape, closed);
+          String where =
+              g.pick(
+                  List.of("properties", "property", "vector", "version", "unknown", "root", "id"));
+          String value;
+          switch (where) {
+            case "properties" -> {
+              e.set("properties", nested);
+              value = g.render(e);
+            }
+            case "property" -> {
+              e.set("properties", "{\"deep\":" + nested + "}");
+              value = g.render(e);
+            }
+            case "root" -> value = nested;
+            default -> {
+              e.set(where.equals("unknown") ? "deep" : where, nested);
+              value = g.render(e);
+            }
+          }
+          return new Input(
+              "deepNesting",
+              depth + "-level " + shape + (closed ? "" : " (unclosed)") + " in " + where,
+              e.id.getBytes(UTF_8),
+              value.getBytes(UTF_8),
+              g.oneIn(6) ? null : e.type,
+              e.id);
+        });
   }
 
   @Provide
   Arbitrary<Input> longStringInputs() {
-    return inputs(r -> {
-      Gen g = new Gen(r);
-      Event e = g.event();
-      // Jackson's limit on names is 50,000 chars; its char parser checks it as its buffer grows.
-      int[] lengths = {1_000, 4_096, 10_000, 16_384, 32_767, 32_768, 40_000, 49_999, 50_000, 50_001, 65_536, 100_000};
-      int length = g.oneIn(3) ? lengths[g.r.nextInt(lengths.length)] : g.r.nextInt(20_000);
-      String text = g.oneIn(2) ? "x".repeat(length) : g.longString(length);
-      String where = g.pick(List.of("property value", "property name", "type", "op", "id", "occurredAt", "key",
-          "unknown field name"));
-      byte[] key = e.id.getBytes(UTF_8);
-      switch (where) {
-        case "property value" -> e.set("properties", "{\"long\":" + g.quote(text, 0) + "}");
-        case "property name" -> e.set("properties", "{" + g.quote(text, 0) + ":1}");
-        case "unknown field name" -> e.add(g.quote(text, 0), "1");
-        case "key" -> key = text.getBytes(UTF_8);
-        default -> e.set(where, g.quote(text, 0));
-      }
-      return new Input("longStrings", length + " chars in " + where, key, g.render(e).getBytes(UTF_8),
-          g.oneIn(6) ? null : e.type, e.id);
-    });
+    return inputs(
+        r -> {
+          Gen g = new Gen(r);
+          Event e = g.event();
+          // Jackson's limit on names is 50,000 chars; its char parser checks it as its buffer
+          // grows.
+          int[] lengths = {
+            1_000, 4_096, 10_000, 16_384, 32_767, 32_768, 40_000, 49_999, 50_000, 50_001, 65_536,
+            100_000
+          };
+          int length = g.oneIn(3) ? lengths[g.r.nextInt(lengths.length)] : g.r.nextInt(20_000);
+          String text = g.oneIn(2) ? "x".repeat(length) : g.longString(length);
+          String where =
+              g.pick(
+                  List.of(
+                      "property value",
+                      "property name",
+                      "type",
+                      "op",
+                      "id",
+                      "occurredAt",
+                      "key",
+                      "unknown field name"));
+          byte[] key = e.id.getBytes(UTF_8);
+          switch (where) {
+            case "property value" -> e.set("properties", "{\"long\":" + g.quote(text, 0) + "}");
+            case "property name" -> e.set("properties", "{" + g.quote(text, 0) + ":1}");
+            case "unknown field name" -> e.add(g.quote(text, 0), "1");
+            case "key" -> key = text.getBytes(UTF_8);
+            default -> e.set(where, g.quote(text, 0));
+          }
+          return new Input(
+              "longStrings",
+              length + " chars in " + where,
+              key,
+              g.render(e).getBytes(UTF_8),
+              g.oneIn(6) ? null : e.type,
+              e.id);
+        });
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -659,8 +858,8 @@ class EventParserFuzzTest {
     }
 
     /**
-     * Replaces the value of the member named {@code name}; adds one at the end when missing or spelt
-     * with escapes (Jackson keeps the last of two equal names).
+     * Replaces the value of the member named {@code name}; adds one at the end when missing or
+     * spelt with escapes (Jackson keeps the last of two equal names).
      */
     void set(String name, String valueJson) {
       String quoted = "\"" + name + "\"";
@@ -738,14 +937,15 @@ class EventParserFuzzTest {
       Event e = new Event(id, type, op);
       e.add(name("type"), quote(type));
       e.add(name("op"), quote(op));
-      String idText = switch (r.nextInt(5)) {
-        case 0 -> id.toUpperCase(Locale.ROOT);
-        case 1 -> mixedCase(id);
-        default -> id;
-      };
+      String idText =
+          switch (r.nextInt(5)) {
+            case 0 -> id.toUpperCase(Locale.ROOT);
+            case 1 -> mixedCase(id);
+            default -> id;
+          };
       e.add(name("id"), quote(idText));
       switch (r.nextInt(6)) {
-        case 0 -> { }
+        case 0 -> {}
         case 1 -> e.add(name("version"), "null");
         default -> e.add(name("version"), version());
       }
@@ -756,13 +956,13 @@ class EventParserFuzzTest {
         switch (r.nextInt(4)) {
           case 0 -> e.add(name("properties"), "null");
           case 1 -> e.add(name("properties"), object(0));
-          default -> { }
+          default -> {}
         }
       }
       switch (r.nextInt(4)) {
         case 0 -> e.add(name("vector"), "null");
         case 1 -> e.add(name("vector"), vector());
-        default -> { }
+        default -> {}
       }
       if (oneIn(4)) {
         e.add(quote(oneIn(2) ? "source" : string(1 + r.nextInt(8))), value(1));
@@ -787,26 +987,31 @@ class EventParserFuzzTest {
 
     /** A version the contract accepts: an integer in [0, 2^63 - 1], sometimes spelt 3.0 or 1e2. */
     String version() {
-      long v = switch (r.nextInt(6)) {
-        case 0 -> 0;
-        case 1 -> Long.MAX_VALUE - r.nextInt(3);
-        case 2 -> r.nextLong() & Long.MAX_VALUE;
-        default -> r.nextInt(1_000_000);
-      };
+      long v =
+          switch (r.nextInt(6)) {
+            case 0 -> 0;
+            case 1 -> Long.MAX_VALUE - r.nextInt(3);
+            case 2 -> r.nextLong() & Long.MAX_VALUE;
+            default -> r.nextInt(1_000_000);
+          };
       return switch (r.nextInt(8)) {
         case 0 -> v + "." + "0".repeat(1 + r.nextInt(3));
         case 1 -> {
           // d.ddd..e+k: the same integer in scientific notation.
           BigDecimal d = BigDecimal.valueOf(v);
           int k = d.precision() - 1;
-          yield k == 0 ? v + "e0" : d.movePointLeft(k).toPlainString() + (oneIn(2) ? "e" : "E+") + k;
+          yield k == 0
+              ? v + "e0"
+              : d.movePointLeft(k).toPlainString() + (oneIn(2) ? "e" : "E+") + k;
         }
         case 2 -> v == 0 ? "0e-1" : v + "0e-1";
         default -> Long.toString(v);
       };
     }
 
-    /** Matches the contract's pattern; some of these (Feb 30, +19:00, 10 fraction digits) are odd. */
+    /**
+     * Matches the contract's pattern; some of these (Feb 30, +19:00, 10 fraction digits) are odd.
+     */
     String timestamp() {
       StringBuilder b = new StringBuilder(40);
       int year = oneIn(10) ? r.nextInt(10_000) : 1970 + r.nextInt(130);
@@ -850,13 +1055,25 @@ class EventParserFuzzTest {
         if (i > 0) {
           b.append(',');
         }
-        b.append(switch (r.nextInt(6)) {
-          case 0 -> Integer.toString(r.nextInt(2001) - 1000);
-          case 1 -> Float.toString(Float.intBitsToFloat(r.nextInt()) % 1e30f).replace("NaN", "0");
-          case 2 -> pick(List.of("3.4028235e38", "-3.4028235e38", "1.4e-45", "-1e-400", "1e-400", "0.0", "-0",
-              "3.4028234663852886e38", "0.1000000000000000055511151231257827"));
-          default -> Float.toString(r.nextFloat() * 2 - 1);
-        });
+        b.append(
+            switch (r.nextInt(6)) {
+              case 0 -> Integer.toString(r.nextInt(2001) - 1000);
+              case 1 ->
+                  Float.toString(Float.intBitsToFloat(r.nextInt()) % 1e30f).replace("NaN", "0");
+              case 2 ->
+                  pick(
+                      List.of(
+                          "3.4028235e38",
+                          "-3.4028235e38",
+                          "1.4e-45",
+                          "-1e-400",
+                          "1e-400",
+                          "0.0",
+                          "-0",
+                          "3.4028234663852886e38",
+                          "0.1000000000000000055511151231257827"));
+              default -> Float.toString(r.nextFloat() * 2 - 1);
+            });
       }
       return b.append(']').toString();
     }
@@ -869,8 +1086,13 @@ class EventParserFuzzTest {
         if (i > 0) {
           b.append(',');
         }
-        b.append(quote(oneIn(3) ? pick(List.of("title", "price", "tags", "type", "id", "", "op")) : string(r.nextInt(10))))
-            .append(':').append(value(depth + 1));
+        b.append(
+                quote(
+                    oneIn(3)
+                        ? pick(List.of("title", "price", "tags", "type", "id", "", "op"))
+                        : string(r.nextInt(10))))
+            .append(':')
+            .append(value(depth + 1));
       }
       return b.append('}').toString();
     }
@@ -903,36 +1125,125 @@ class EventParserFuzzTest {
         case 2 -> BigDecimal.valueOf(r.nextInt(1_000_000), r.nextInt(8)).toPlainString();
         case 3 -> Double.toString(r.nextDouble() * 1000);
         case 4 -> (r.nextInt(2000) - 1000) + "e" + (r.nextInt(40) - 20);
-        default -> Double.toString(Double.longBitsToDouble(r.nextLong())).replace("NaN", "1").replace("Infinity", "2");
+        default ->
+            Double.toString(Double.longBitsToDouble(r.nextLong()))
+                .replace("NaN", "1")
+                .replace("Infinity", "2");
       };
     }
 
-    private static final List<String> STRANGE_NUMBERS = List.of(
-        "1e400", "-1e400", "1e-400", "-1e-400", "1E+400", "18446744073709551616", "18446744073709551615",
-        "-18446744073709551616", "9223372036854775808", "9223372036854775807", "-9223372036854775808",
-        "-9223372036854775809", "9223372036854775807.0", "9223372036854775807.5", "9223372036854775808e0",
-        "92233720368547758070e-1", "922337203685477580.7e1", "1e19", "1e18", "-0", "-0.0", "0.0", "0e0", "-0e-0",
-        "0E+0", "0.000e5", "1e2147483647", "-1e2147483647", "1e-2147483647", "100e2147483647", "-100e2147483647",
-        "12345e2147483647", "1.5e2147483647", "1e2147483648", "1e-2147483648", "0e-2147483648", "0e2147483647",
-        "0.0e-2147483647", "0.1e-2147483647", "1e9999999999", "1e-9999999999", "0e9999999999",
-        "1e00000000000000000001", "1e-00000000000000000001", "4.9e-324", "2.4e-324", "1.7976931348623157e308",
-        "1.8e308", "-1.8e308", "3.4028235e38", "3.4028234663852886e38", "3.40282356779733661637539395458142568448e38",
-        "3.4028236e38", "3.5e38", "-3.4028235e38", "-3.5e38", "1.4e-45", "0.7e-45", "1e-46", "-1e-46",
-        "NaN", "Infinity", "-Infinity", "+1", "01", "-01", ".5", "1.", "0x10", "1e", "1e+", "--1", "1_000",
-        "\"1\"", "true", "[]", "{}", "1.0e+1", "3.0", "1e2", "300E-2");
+    private static final List<String> STRANGE_NUMBERS =
+        List.of(
+            "1e400",
+            "-1e400",
+            "1e-400",
+            "-1e-400",
+            "1E+400",
+            "18446744073709551616",
+            "18446744073709551615",
+            "-18446744073709551616",
+            "9223372036854775808",
+            "9223372036854775807",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "9223372036854775807.0",
+            "9223372036854775807.5",
+            "9223372036854775808e0",
+            "92233720368547758070e-1",
+            "922337203685477580.7e1",
+            "1e19",
+            "1e18",
+            "-0",
+            "-0.0",
+            "0.0",
+            "0e0",
+            "-0e-0",
+            "0E+0",
+            "0.000e5",
+            "1e2147483647",
+            "-1e2147483647",
+            "1e-2147483647",
+            "100e2147483647",
+            "-100e2147483647",
+            "12345e2147483647",
+            "1.5e2147483647",
+            "1e2147483648",
+            "1e-2147483648",
+            "0e-2147483648",
+            "0e2147483647",
+            "0.0e-2147483647",
+            "0.1e-2147483647",
+            "1e9999999999",
+            "1e-9999999999",
+            "0e9999999999",
+            "1e00000000000000000001",
+            "1e-00000000000000000001",
+            "4.9e-324",
+            "2.4e-324",
+            "1.7976931348623157e308",
+            "1.8e308",
+            "-1.8e308",
+            "3.4028235e38",
+            "3.4028234663852886e38",
+            "3.40282356779733661637539395458142568448e38",
+            "3.4028236e38",
+            "3.5e38",
+            "-3.4028235e38",
+            "-3.5e38",
+            "1.4e-45",
+            "0.7e-45",
+            "1e-46",
+            "-1e-46",
+            "NaN",
+            "Infinity",
+            "-Infinity",
+            "+1",
+            "01",
+            "-01",
+            ".5",
+            "1.",
+            "0x10",
+            "1e",
+            "1e+",
+            "--1",
+            "1_000",
+            "\"1\"",
+            "true",
+            "[]",
+            "{}",
+            "1.0e+1",
+            "3.0",
+            "1e2",
+            "300E-2");
 
-    /** A number from the edges: beyond 64 bits, float and double; underflows; exponents beyond int. */
+    /**
+     * A number from the edges: beyond 64 bits, float and double; underflows; exponents beyond int.
+     */
     String strangeNumber() {
       return switch (r.nextInt(8)) {
         case 0, 1, 2, 3 -> pick(STRANGE_NUMBERS);
         case 4 -> digits(pick(List.of(19, 20, 39, 309, 999, 1000, 1001, 1500)), true);
         case 5 -> "0." + "0".repeat(r.nextInt(1100)) + "1";
-        case 6 -> digits(1 + r.nextInt(30), false) + "e" + (r.nextBoolean() ? "-" : "")
-            + pick(List.of("2147483647", "2147483646", "2147483648", "2147483649", "4294967296", "400", "45", "324",
-                Long.toString(r.nextLong() & Long.MAX_VALUE)));
-        default -> (r.nextBoolean() ? "-" : "") + digits(1 + r.nextInt(25), false)
-            + (r.nextBoolean() ? "." + digits(1 + r.nextInt(25), true) : "")
-            + (r.nextBoolean() ? "e" + (r.nextInt(1000) - 500) : "");
+        case 6 ->
+            digits(1 + r.nextInt(30), false)
+                + "e"
+                + (r.nextBoolean() ? "-" : "")
+                + pick(
+                    List.of(
+                        "2147483647",
+                        "2147483646",
+                        "2147483648",
+                        "2147483649",
+                        "4294967296",
+                        "400",
+                        "45",
+                        "324",
+                        Long.toString(r.nextLong() & Long.MAX_VALUE)));
+        default ->
+            (r.nextBoolean() ? "-" : "")
+                + digits(1 + r.nextInt(25), false)
+                + (r.nextBoolean() ? "." + digits(1 + r.nextInt(25), true) : "")
+                + (r.nextBoolean() ? "e" + (r.nextInt(1000) - 500) : "");
       };
     }
 
@@ -944,7 +1255,9 @@ class EventParserFuzzTest {
       return b.toString();
     }
 
-    /** Text with ASCII, other BMP characters, astral characters and (as escapes) control characters. */
+    /**
+     * Text with ASCII, other BMP characters, astral characters and (as escapes) control characters.
+     */
     String string(int length) {
       StringBuilder b = new StringBuilder(length);
       while (b.length() < length) {
@@ -971,7 +1284,8 @@ class EventParserFuzzTest {
         b.append(chunk);
       }
       // Cut at length, but not between the halves of a surrogate pair.
-      int end = length < b.length() && Character.isLowSurrogate(b.charAt(length)) ? length + 1 : length;
+      int end =
+          length < b.length() && Character.isLowSurrogate(b.charAt(length)) ? length + 1 : length;
       return b.substring(0, end);
     }
 
@@ -984,7 +1298,10 @@ class EventParserFuzzTest {
       StringBuilder b = new StringBuilder(s.length() + 2).append('"');
       for (int i = 0; i < s.length(); i++) {
         char c = s.charAt(i);
-        boolean pair = Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+        boolean pair =
+            Character.isHighSurrogate(c)
+                && i + 1 < s.length()
+                && Character.isLowSurrogate(s.charAt(i + 1));
         if (c == '"' || c == '\\') {
           b.append('\\').append(c);
         } else if (pair) {
@@ -996,7 +1313,9 @@ class EventParserFuzzTest {
           } else {
             b.append(c).append(low);
           }
-        } else if (c < 0x20 || Character.isSurrogate(c) || (escapeRate > 0 && r.nextDouble() < escapeRate)) {
+        } else if (c < 0x20
+            || Character.isSurrogate(c)
+            || (escapeRate > 0 && r.nextDouble() < escapeRate)) {
           unicodeEscape(b, c);
         } else {
           b.append(c);
@@ -1028,7 +1347,13 @@ class EventParserFuzzTest {
           b.append(',');
         }
         if (spaced) {
-          b.append(ws()).append(m[0]).append(ws()).append(':').append(ws()).append(m[1]).append(ws());
+          b.append(ws())
+              .append(m[0])
+              .append(ws())
+              .append(':')
+              .append(ws())
+              .append(m[1])
+              .append(ws());
         } else {
           b.append(m[0]).append(':').append(m[1]);
         }
@@ -1068,8 +1393,15 @@ class EventParserFuzzTest {
         }
         case 3 -> {
           String old = m[0];
-          m[0] = pick(List.of(old.toUpperCase(Locale.ROOT), " " + old.substring(1), old.replace("\"", "\"\\u0020"),
-              quote(old.substring(1, old.length() - 1) + "\u0000"), "\"\"", old + " "));
+          m[0] =
+              pick(
+                  List.of(
+                      old.toUpperCase(Locale.ROOT),
+                      " " + old.substring(1),
+                      old.replace("\"", "\"\\u0020"),
+                      quote(old.substring(1, old.length() - 1) + "\u0000"),
+                      "\"\"",
+                      old + " "));
           return "renamed " + old + " to " + m[0];
         }
         case 4 -> {
@@ -1080,13 +1412,14 @@ class EventParserFuzzTest {
           // Respell a string value: case, padding, or escapes that spell the same text.
           if (m[1].startsWith("\"")) {
             String text = unquoteSimple(m[1]);
-            m[1] = switch (r.nextInt(5)) {
-              case 0 -> quote(text.toLowerCase(Locale.ROOT));
-              case 1 -> quote(text.toUpperCase(Locale.ROOT));
-              case 2 -> quote(" " + text);
-              case 3 -> quote(text + "\n");
-              default -> quote(text, 0.5);
-            };
+            m[1] =
+                switch (r.nextInt(5)) {
+                  case 0 -> quote(text.toLowerCase(Locale.ROOT));
+                  case 1 -> quote(text.toUpperCase(Locale.ROOT));
+                  case 2 -> quote(" " + text);
+                  case 3 -> quote(text + "\n");
+                  default -> quote(text, 0.5);
+                };
           }
           return "respelt " + m[0] + " as " + abbreviate(m[1]);
         }
@@ -1103,8 +1436,20 @@ class EventParserFuzzTest {
     String otherValue(String quotedName) {
       return switch (r.nextInt(8)) {
         case 0 -> quote(uuid());
-        case 1 -> quote(pick(List.of("UPSERT", "DELETE", "upsert", "MERGE", "ItemChanged", "TaskChanged", "Invoice",
-            "itemchanged", "", " ")));
+        case 1 ->
+            quote(
+                pick(
+                    List.of(
+                        "UPSERT",
+                        "DELETE",
+                        "upsert",
+                        "MERGE",
+                        "ItemChanged",
+                        "TaskChanged",
+                        "Invoice",
+                        "itemchanged",
+                        "",
+                        " ")));
         case 2 -> quote(timestamp());
         case 3 -> version();
         case 4 -> strangeNumber();
@@ -1115,8 +1460,20 @@ class EventParserFuzzTest {
     }
 
     String otherKind(String json) {
-      return pick(List.of("null", "true", "false", "0", "-1", "1.5", "\"\"", "[]", "{}", "[" + json + "]",
-          "{\"v\":" + json + "}", json.startsWith("\"") ? json.substring(1, json.length() - 1) : "\"" + json + "\""));
+      return pick(
+          List.of(
+              "null",
+              "true",
+              "false",
+              "0",
+              "-1",
+              "1.5",
+              "\"\"",
+              "[]",
+              "{}",
+              "[" + json + "]",
+              "{\"v\":" + json + "}",
+              json.startsWith("\"") ? json.substring(1, json.length() - 1) : "\"" + json + "\""));
     }
 
     /** The text of a string literal we wrote ourselves (only the escapes quote() writes). */
@@ -1128,12 +1485,40 @@ class EventParserFuzzTest {
       }
     }
 
-    private static final List<byte[]> TOKENS = List.of(
-        b("{"), b("}"), b("["), b("]"), b(":"), b(","), b("\""), b("\\"), b("null"), b("true"), b("-"), b("1e400"),
-        b("\\ud800"), b("\\u0000"), b("\u0000"), b("\uFEFF"), new byte[] {(byte) 0xef, (byte) 0xbb, (byte) 0xbf},
-        new byte[] {(byte) 0xc0, (byte) 0x80}, new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80},
-        new byte[] {(byte) 0x80}, b("\"type\":"), b("\"id\":"), b("\"version\":"), b("\"vector\":[1,"),
-        b("\"properties\":{"), b("/*"), b("//"), b("'"), b("NaN"), b("\n"), b("9223372036854775808"), b("}}}}"));
+    private static final List<byte[]> TOKENS =
+        List.of(
+            b("{"),
+            b("}"),
+            b("["),
+            b("]"),
+            b(":"),
+            b(","),
+            b("\""),
+            b("\\"),
+            b("null"),
+            b("true"),
+            b("-"),
+            b("1e400"),
+            b("\\ud800"),
+            b("\\u0000"),
+            b("\u0000"),
+            b("\uFEFF"),
+            new byte[] {(byte) 0xef, (byte) 0xbb, (byte) 0xbf},
+            new byte[] {(byte) 0xc0, (byte) 0x80},
+            new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80},
+            new byte[] {(byte) 0x80},
+            b("\"type\":"),
+            b("\"id\":"),
+            b("\"version\":"),
+            b("\"vector\":[1,"),
+            b("\"properties\":{"),
+            b("/*"),
+            b("//"),
+            b("'"),
+            b("NaN"),
+            b("\n"),
+            b("9223372036854775808"),
+            b("}}}}"));
 
     /** Byte-level changes: flips, truncation, insertion, deletion, duplication. */
     byte[] mutateBytes(byte[] v, StringBuilder how) {
@@ -1194,16 +1579,41 @@ class EventParserFuzzTest {
       return out;
     }
 
-    private static final List<byte[]> INVALID_UTF8 = List.of(
-        raw(0xc0, 0x80), raw(0xc0, 0xaf), raw(0xc1, 0xbf), raw(0xe0, 0x80, 0x80), raw(0xe0, 0x80, 0xaf),
-        raw(0xe0, 0x9f, 0xbf), raw(0xf0, 0x80, 0x80, 0x80), raw(0xf0, 0x8f, 0xbf, 0xbf), raw(0x80),
-        raw(0xbf), raw(0x80, 0x80), raw(0xed, 0xa0, 0x80), raw(0xed, 0xbf, 0xbf), raw(0xed, 0xb0, 0x80),
-        raw(0xed, 0xa0, 0xbd, 0xed, 0xb2, 0xa9), raw(0xf4, 0x90, 0x80, 0x80), raw(0xf5, 0x80, 0x80, 0x80),
-        raw(0xf8, 0x88, 0x80, 0x80, 0x80), raw(0xfc, 0x84, 0x80, 0x80, 0x80, 0x80), raw(0xfe), raw(0xff),
-        raw(0xc2), raw(0xe2, 0x82), raw(0xf0, 0x9f, 0x92), raw(0xfe, 0xff), raw(0xff, 0xfe),
-        raw(0xc2, 0x41), raw(0xe2, 0x28, 0xa1));
+    private static final List<byte[]> INVALID_UTF8 =
+        List.of(
+            raw(0xc0, 0x80),
+            raw(0xc0, 0xaf),
+            raw(0xc1, 0xbf),
+            raw(0xe0, 0x80, 0x80),
+            raw(0xe0, 0x80, 0xaf),
+            raw(0xe0, 0x9f, 0xbf),
+            raw(0xf0, 0x80, 0x80, 0x80),
+            raw(0xf0, 0x8f, 0xbf, 0xbf),
+            raw(0x80),
+            raw(0xbf),
+            raw(0x80, 0x80),
+            raw(0xed, 0xa0, 0x80),
+            raw(0xed, 0xbf, 0xbf),
+            raw(0xed, 0xb0, 0x80),
+            raw(0xed, 0xa0, 0xbd, 0xed, 0xb2, 0xa9),
+            raw(0xf4, 0x90, 0x80, 0x80),
+            raw(0xf5, 0x80, 0x80, 0x80),
+            raw(0xf8, 0x88, 0x80, 0x80, 0x80),
+            raw(0xfc, 0x84, 0x80, 0x80, 0x80, 0x80),
+            raw(0xfe),
+            raw(0xff),
+            raw(0xc2),
+            raw(0xe2, 0x82),
+            raw(0xf0, 0x9f, 0x92),
+            raw(0xfe, 0xff),
+            raw(0xff, 0xfe),
+            raw(0xc2, 0x41),
+            raw(0xe2, 0x28, 0xa1));
 
-    /** Overlong encodings, lone continuation bytes, CESU-8 surrogates, beyond U+10FFFF, truncated sequences. */
+    /**
+     * Overlong encodings, lone continuation bytes, CESU-8 surrogates, beyond U+10FFFF, truncated
+     * sequences.
+     */
     byte[] spliceInvalidUtf8(byte[] v, StringBuilder how) {
       byte[] bad = pick(INVALID_UTF8);
       int at = v.length == 0 ? 0 : r.nextInt(v.length + 1);
@@ -1211,14 +1621,37 @@ class EventParserFuzzTest {
       return splice(v, at, 0, bad);
     }
 
-    private static final List<String> ODDITIES = List.of(
-        "\\ud800", "\\udfff", "\\udc00\\ud800", "\\uD83D", "\\ud83d\\ude00", "\\ud800\\u0041", "\\u0000", "\u0000",
-        "\\u0000\\u0000", "\uFEFF", "\\ufeff", "\ufffe", "\uffff", "\\uffff", "\u2028", "\\u001f", "\u001f", "\u007f",
-        "\u0085", "\\/", "\\x41", "\\u12", "\\", "\\'");
+    private static final List<String> ODDITIES =
+        List.of(
+            "\\ud800",
+            "\\udfff",
+            "\\udc00\\ud800",
+            "\\uD83D",
+            "\\ud83d\\ude00",
+            "\\ud800\\u0041",
+            "\\u0000",
+            "\u0000",
+            "\\u0000\\u0000",
+            "\uFEFF",
+            "\\ufeff",
+            "\ufffe",
+            "\uffff",
+            "\\uffff",
+            "\u2028",
+            "\\u001f",
+            "\u001f",
+            "\u007f",
+            "\u0085",
+            "\\/",
+            "\\x41",
+            "\\u12",
+            "\\",
+            "\\'");
 
     /** Lone surrogates in escapes, NULs (raw and escaped), BOMs and friends at a random place. */
     byte[] insertOddity(byte[] v, StringBuilder how) {
-      byte[] odd = oneIn(6) ? new byte[] {(byte) 0xef, (byte) 0xbb, (byte) 0xbf} : b(pick(ODDITIES));
+      byte[] odd =
+          oneIn(6) ? new byte[] {(byte) 0xef, (byte) 0xbb, (byte) 0xbf} : b(pick(ODDITIES));
       int at = oneIn(4) ? 0 : oneIn(3) ? v.length : r.nextInt(v.length + 1);
       how.append(' ').append(show(odd)).append('@').append(at);
       return splice(v, at, 0, odd);
@@ -1229,7 +1662,8 @@ class EventParserFuzzTest {
       StringBuilder b = new StringBuilder("\"");
       int n = 1 + r.nextInt(3);
       for (int i = 0; i < n; i++) {
-        b.append(oneIn(2) ? pick(ODDITIES) : string(r.nextInt(4)).replace("\\", "").replace("\"", ""));
+        b.append(
+            oneIn(2) ? pick(ODDITIES) : string(r.nextInt(4)).replace("\\", "").replace("\"", ""));
       }
       String s = b.append('"').toString();
       // Raw control characters other than NUL are escaped here; NUL stays raw to test it.
@@ -1244,35 +1678,57 @@ class EventParserFuzzTest {
       return out.toString();
     }
 
-    /** The id in a spelling that is not its canonical form (or, now and then, the canonical one). */
+    /**
+     * The id in a spelling that is not its canonical form (or, now and then, the canonical one).
+     */
     byte[] keyVariant(String id, StringBuilder how) {
-      String[] names = {"canonical", "upper-case", "mixed case", "leading space", "trailing space", "tab",
-          "newline", "NBSP", "braces", "urn:uuid:", "no hyphens", "BOM", "NUL", "another id", "empty",
-          "fullwidth digits", "Cyrillic a", "null", "canonical plus NUL byte", "half the id"};
+      String[] names = {
+        "canonical",
+        "upper-case",
+        "mixed case",
+        "leading space",
+        "trailing space",
+        "tab",
+        "newline",
+        "NBSP",
+        "braces",
+        "urn:uuid:",
+        "no hyphens",
+        "BOM",
+        "NUL",
+        "another id",
+        "empty",
+        "fullwidth digits",
+        "Cyrillic a",
+        "null",
+        "canonical plus NUL byte",
+        "half the id"
+      };
       int pick = r.nextInt(names.length);
       how.append(names[pick]);
-      String k = switch (pick) {
-        case 0 -> id;
-        case 1 -> id.toUpperCase(Locale.ROOT);
-        case 2 -> mixedCase(id);
-        case 3 -> " " + id;
-        case 4 -> id + " ";
-        case 5 -> id + "\t";
-        case 6 -> id + "\n";
-        case 7 -> "\u00a0" + id;
-        case 8 -> "{" + id + "}";
-        case 9 -> "urn:uuid:" + id;
-        case 10 -> id.replace("-", "");
-        case 11 -> "\uFEFF" + id;
-        case 12 -> "\u0000" + id;
-        case 13 -> uuid();
-        case 14 -> "";
-        case 15 -> id.replace('1', '\uFF11');
-        case 16 -> id.replace('a', '\u0430');
-        case 17 -> null;
-        case 18 -> id + "\u0000";
-        default -> id.substring(0, 18);
-      };
+      String k =
+          switch (pick) {
+            case 0 -> id;
+            case 1 -> id.toUpperCase(Locale.ROOT);
+            case 2 -> mixedCase(id);
+            case 3 -> " " + id;
+            case 4 -> id + " ";
+            case 5 -> id + "\t";
+            case 6 -> id + "\n";
+            case 7 -> "\u00a0" + id;
+            case 8 -> "{" + id + "}";
+            case 9 -> "urn:uuid:" + id;
+            case 10 -> id.replace("-", "");
+            case 11 -> "\uFEFF" + id;
+            case 12 -> "\u0000" + id;
+            case 13 -> uuid();
+            case 14 -> "";
+            case 15 -> id.replace('1', '\uFF11');
+            case 16 -> id.replace('a', '\u0430');
+            case 17 -> null;
+            case 18 -> id + "\u0000";
+            default -> id.substring(0, 18);
+          };
       return k == null ? null : k.getBytes(UTF_8);
     }
 
@@ -1291,9 +1747,33 @@ class EventParserFuzzTest {
 
     /** Tokens of JSON and of the contract in random order: structurally plausible garbage. */
     String tokenSoup(Event e) {
-      List<String> words = List.of("{", "}", "[", "]", ":", ",", "\"type\"", "\"op\"", "\"id\"", "\"version\"",
-          "\"occurredAt\"", "\"properties\"", "\"vector\"", quote(e.type), "\"UPSERT\"", "\"DELETE\"", quote(e.id),
-          "null", "true", "1", "-0", "1e400", "\"\"", quote(timestamp()), " ");
+      List<String> words =
+          List.of(
+              "{",
+              "}",
+              "[",
+              "]",
+              ":",
+              ",",
+              "\"type\"",
+              "\"op\"",
+              "\"id\"",
+              "\"version\"",
+              "\"occurredAt\"",
+              "\"properties\"",
+              "\"vector\"",
+              quote(e.type),
+              "\"UPSERT\"",
+              "\"DELETE\"",
+              quote(e.id),
+              "null",
+              "true",
+              "1",
+              "-0",
+              "1e400",
+              "\"\"",
+              quote(timestamp()),
+              " ");
       int n = sizeUpTo(80);
       StringBuilder b = new StringBuilder();
       if (oneIn(2)) {
@@ -1324,16 +1804,24 @@ class EventParserFuzzTest {
     }
 
     @Override
-    public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context, PropertyExecutor property) {
-      context.findAnnotation(Share.class).ifPresent(share ->
-          context.attributes().setTries((int) Math.max(1, Math.round(totalInputs() * share.value()))));
+    public PropertyExecutionResult aroundProperty(
+        PropertyLifecycleContext context, PropertyExecutor property) {
+      context
+          .findAnnotation(Share.class)
+          .ifPresent(
+              share ->
+                  context
+                      .attributes()
+                      .setTries((int) Math.max(1, Math.round(totalInputs() * share.value()))));
       return property.execute();
     }
   }
 
   static long totalInputs() {
     String configured = System.getProperty("fuzz.inputs");
-    return configured == null || configured.isBlank() ? DEFAULT_INPUTS : Long.parseLong(configured.trim());
+    return configured == null || configured.isBlank()
+        ? DEFAULT_INPUTS
+        : Long.parseLong(configured.trim());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1357,8 +1845,12 @@ class EventParserFuzzTest {
 
   private static String utf8OrNull(byte[] bytes) {
     try {
-      return UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+      return UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
     } catch (CharacterCodingException e) {
       return null;
     }
@@ -1376,8 +1868,12 @@ class EventParserFuzzTest {
     String text = utf8OrNull(bytes);
     String shown = text != null ? quoteJava(text) : "hex " + hex(bytes);
     if (shown.length() > 4000) {
-      shown = shown.substring(0, 2000) + " ...(" + bytes.length + " bytes in all)... "
-          + shown.substring(shown.length() - 1000);
+      shown =
+          shown.substring(0, 2000)
+              + " ...("
+              + bytes.length
+              + " bytes in all)... "
+              + shown.substring(shown.length() - 1000);
     }
     return shown;
   }
@@ -1385,7 +1881,9 @@ class EventParserFuzzTest {
   private static String hex(byte[] bytes) {
     StringBuilder b = new StringBuilder(bytes.length * 3);
     for (byte x : bytes) {
-      b.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16)).append(' ');
+      b.append(Character.forDigit((x >> 4) & 0xf, 16))
+          .append(Character.forDigit(x & 0xf, 16))
+          .append(' ');
     }
     return b.toString().trim();
   }

@@ -16,17 +16,19 @@ import java.util.TreeSet;
  * README's contract alone ("Version guard", "Event contract"), not from the worker's code.
  *
  * <p>Per id, in the order of its partition (the key is the id, so one id is in one partition):
+ *
  * <ul>
  *   <li>a record with a null value (tombstone) is a DELETE without a version: never stale, applied,
  *       and it inherits the highest version H known for the id;
- *   <li>a versioned event with {@code v < H} is stale; with {@code v == H} an UPSERT after a DELETE is
- *       stale, a DELETE after an UPSERT wins, a repeat of the same op changes nothing; with
+ *   <li>a versioned event with {@code v < H} is stale; with {@code v == H} an UPSERT after a DELETE
+ *       is stale, a DELETE after an UPSERT wins, a repeat of the same op changes nothing; with
  *       {@code v > H} (or no H yet) it is applied;
- *   <li>an applied UPSERT replaces the object with its {@code properties} (full state, no merge); an
- *       applied DELETE removes it.
+ *   <li>an applied UPSERT replaces the object with its {@code properties} (full state, no merge);
+ *       an applied DELETE removes it.
  * </ul>
- * The workload has no invalid event and nothing is dead-lettered, and deleted ids are remembered far
- * longer than the run ({@code deleted.retention.ms}, 7 days), so neither case is modelled.
+ *
+ * The workload has no invalid event and nothing is dead-lettered, and deleted ids are remembered
+ * far longer than the run ({@code deleted.retention.ms}, 7 days), so neither case is modelled.
  */
 final class ContractModel {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -37,6 +39,7 @@ final class ContractModel {
     Long highest;
     boolean deleted;
     JsonNode properties;
+
     /** Every record of the id, for the evidence when it differs: "p@offset verdict value". */
     final List<String> history = new ArrayList<>();
 
@@ -85,8 +88,14 @@ final class ContractModel {
       }
     }
     verdicts.merge(verdict.replaceAll(" \\(.*", ""), 1L, Long::sum);
-    s.history.add(partition + "@" + offset + " " + verdict + ": "
-        + (value == null ? "null (tombstone)" : new String(value, StandardCharsets.UTF_8)));
+    s.history.add(
+        partition
+            + "@"
+            + offset
+            + " "
+            + verdict
+            + ": "
+            + (value == null ? "null (tombstone)" : new String(value, StandardCharsets.UTF_8)));
   }
 
   long records() {
@@ -109,7 +118,10 @@ final class ContractModel {
     return ids.values().stream().filter(s -> s.deleted).count();
   }
 
-  /** The differences between what Weaviate holds ({@code collection → id → properties}) and the model. */
+  /**
+   * The differences between what Weaviate holds ({@code collection → id → properties}) and the
+   * model.
+   */
   Diff compare(Map<String, Map<String, JsonNode>> actual) {
     var d = new Diff();
     for (var e : ids.entrySet()) {
@@ -125,8 +137,11 @@ final class ContractModel {
         d.stale.add(e.getKey());
       }
     }
-    actual.forEach((collection, objects) -> objects.keySet().stream()
-        .filter(id -> !ids.containsKey(id)).forEach(d.unexpected::add));
+    actual.forEach(
+        (collection, objects) ->
+            objects.keySet().stream()
+                .filter(id -> !ids.containsKey(id))
+                .forEach(d.unexpected::add));
     return d;
   }
 
@@ -142,14 +157,23 @@ final class ContractModel {
     }
 
     boolean sameAs(Diff o) {
-      return o != null && missing.equals(o.missing) && stale.equals(o.stale) && resurrected.equals(o.resurrected)
+      return o != null
+          && missing.equals(o.missing)
+          && stale.equals(o.stale)
+          && resurrected.equals(o.resurrected)
           && unexpected.equals(o.unexpected);
     }
 
     @Override
     public String toString() {
-      return "missing " + missing.size() + ", stale " + stale.size() + ", resurrected " + resurrected.size()
-          + ", unexpected " + unexpected.size();
+      return "missing "
+          + missing.size()
+          + ", stale "
+          + stale.size()
+          + ", resurrected "
+          + resurrected.size()
+          + ", unexpected "
+          + unexpected.size();
     }
   }
 
@@ -204,8 +228,10 @@ final class ContractModel {
     try {
       return MAPPER.readTree(value);
     } catch (java.io.IOException e) {
-      throw new IllegalStateException("the workload published a record that is not JSON: "
-          + new String(value, StandardCharsets.UTF_8), e);
+      throw new IllegalStateException(
+          "the workload published a record that is not JSON: "
+              + new String(value, StandardCharsets.UTF_8),
+          e);
     }
   }
 }

@@ -38,7 +38,10 @@ final class Workers implements AutoCloseable {
   synchronized void start(String name) throws Exception {
     Slot s = slots.get(name);
     retired.remove(name);
-    Files.writeString(s.log(), "==== start " + java.time.Instant.now() + "\n", java.nio.file.StandardOpenOption.CREATE,
+    Files.writeString(
+        s.log(),
+        "==== start " + java.time.Instant.now() + "\n",
+        java.nio.file.StandardOpenOption.CREATE,
         java.nio.file.StandardOpenOption.APPEND);
     running.put(name, WorkerProcess.start(s.config(), Map.of(), s.log()));
   }
@@ -49,7 +52,9 @@ final class Workers implements AutoCloseable {
     retired.add(name);
     long pid = p.pid();
     p.kill();
-    Files.writeString(slots.get(name).log(), "==== SIGKILL by the fault suite " + java.time.Instant.now() + "\n",
+    Files.writeString(
+        slots.get(name).log(),
+        "==== SIGKILL by the fault suite " + java.time.Instant.now() + "\n",
         java.nio.file.StandardOpenOption.APPEND);
     return pid;
   }

@@ -18,14 +18,15 @@ import java.util.UUID;
  * <ul>
  *   <li>{@code upsert}: the next version, sometimes with a gap, sometimes leaving properties out
  *       (the object is replaced, not merged);
- *   <li>{@code delete}: a versioned DELETE of the next version; {@code delete-same-version}: a DELETE
- *       carrying the version of the latest UPSERT (wins);
+ *   <li>{@code delete}: a versioned DELETE of the next version; {@code delete-same-version}: a
+ *       DELETE carrying the version of the latest UPSERT (wins);
  *   <li>{@code tombstone}: null value, key = the canonical lower-case id;
  *   <li>{@code reordered}: two new versions published newer first, so the older one arrives late;
  *       {@code late}: an older version published again long after (an outbox relay catching up, a
  *       replay), with other content; both must be dropped;
  *   <li>{@code duplicate}: the id's previous record sent again byte for byte (tombstones included).
  * </ul>
+ *
  * One in ten events spells the id in upper case in its {@code id} field (the key stays canonical).
  * The generator does not decide what the outcome is: {@link ContractModel} does, from the topics.
  */
@@ -54,8 +55,10 @@ final class Workload {
       boolean item = rnd.nextInt(5) != 0;
       List<String> pool = item ? items : tasks;
       // 30 % of the events go to 5 % of the ids: those see many versions between two flushes.
-      String id = rnd.nextInt(10) < 3 ? pool.get(rnd.nextInt(Math.max(1, pool.size() / 20)))
-          : pool.get(rnd.nextInt(pool.size()));
+      String id =
+          rnd.nextInt(10) < 3
+              ? pool.get(rnd.nextInt(Math.max(1, pool.size() / 20)))
+              : pool.get(rnd.nextInt(pool.size()));
       String topic = item ? s.itemTopic : s.taskTopic;
       String type = item ? s.itemType : s.taskType;
       IdState x = state.computeIfAbsent(id, k -> new IdState());
@@ -74,14 +77,19 @@ final class Workload {
       } else if (r < 78) {
         long older = x.max + 1;
         long newer = x.max + 2;
-        String newest = rnd.nextInt(5) == 0 ? Events.delete(type, spell(id, rnd), newer)
-            : upsert(type, id, newer, item, false, rnd);
+        String newest =
+            rnd.nextInt(5) == 0
+                ? Events.delete(type, spell(id, rnd), newer)
+                : upsert(type, id, newer, item, false, rnd);
         add(x, topic, id, newest, "upsert/delete published before an older version");
         add(x, topic, id, upsert(type, id, older, item, true, rnd), "reordered");
         x.max = newer;
       } else if (r < 88 && x.max >= 2) {
         long v = x.max - 1 - rnd.nextInt((int) Math.min(x.max - 1, 5));
-        String late = rnd.nextInt(4) == 0 ? Events.delete(type, spell(id, rnd), v) : upsert(type, id, v, item, true, rnd);
+        String late =
+            rnd.nextInt(4) == 0
+                ? Events.delete(type, spell(id, rnd), v)
+                : upsert(type, id, v, item, true, rnd);
         add(x, topic, id, late, "late");
       } else {
         add(x, topic, id, x.lastValue, "duplicate");
@@ -100,9 +108,12 @@ final class Workload {
     x.any = true;
   }
 
-  private static String upsert(String type, String id, long v, boolean item, boolean late, Random rnd) {
+  private static String upsert(
+      String type, String id, long v, boolean item, boolean late, Random rnd) {
     Map<String, Object> p = new LinkedHashMap<>();
-    p.put("title", (item ? "item " : "task ") + id.substring(0, 8) + " v" + v + (late ? " (late)" : ""));
+    p.put(
+        "title",
+        (item ? "item " : "task ") + id.substring(0, 8) + " v" + v + (late ? " (late)" : ""));
     if (item) {
       if (rnd.nextInt(100) >= 15) {
         p.put("price", v * 1.5 + (late ? 0.25 : 0));

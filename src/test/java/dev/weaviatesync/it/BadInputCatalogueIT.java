@@ -56,23 +56,33 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class BadInputCatalogueIT {
   private final LocalStack stack = LocalStack.get();
 
-  private static final Map<String, String> EXCEPTIONS = Map.of(
-      "INVALID_EVENT", "dev.weaviatesync.event.InvalidEventException",
-      "REJECTED", "dev.weaviatesync.sink.WeaviateRejectedException",
-      "TOO_LARGE", "org.apache.kafka.common.errors.RecordTooLargeException");
+  private static final Map<String, String> EXCEPTIONS =
+      Map.of(
+          "INVALID_EVENT", "dev.weaviatesync.event.InvalidEventException",
+          "REJECTED", "dev.weaviatesync.sink.WeaviateRejectedException",
+          "TOO_LARGE", "org.apache.kafka.common.errors.RecordTooLargeException");
 
   @Test
-  void shouldGiveEveryKindOfBadInputWhatTheReadmeSaysAndStillWriteTheNextValidEvent() throws Exception {
+  void shouldGiveEveryKindOfBadInputWhatTheReadmeSaysAndStillWriteTheNextValidEvent()
+      throws Exception {
     long started = System.nanoTime();
     List<Case> cases = BadInputs.all();
     try (var s = new Scenario(stack, "catalogue", 1)) {
-      // The dead-letter topic as the worker creates it (2 MiB + 64 KiB), and a task topic whose limit
+      // The dead-letter topic as the worker creates it (2 MiB + 64 KiB), and a task topic whose
+      // limit
       // an operator raised (3 MiB) for the record too large to keep pending.
-      setMaxMessageBytes(s, Map.of(s.dlqTopic, SyncTopology.OWN_DLQ_MAX_MESSAGE_BYTES,
-          s.taskTopic, BadInputs.RAISED_TOPIC_LIMIT));
+      setMaxMessageBytes(
+          s,
+          Map.of(
+              s.dlqTopic,
+              SyncTopology.OWN_DLQ_MAX_MESSAGE_BYTES,
+              s.taskTopic,
+              BadInputs.RAISED_TOPIC_LIMIT));
       var problems = new ArrayList<String>();
-      try (var producer = producer(s); var worker = Worker.start(s.config())) {
-        // 1. Histories, then a marker: once the marker is written, every setup was flushed before it.
+      try (var producer = producer(s);
+          var worker = Worker.start(s.config())) {
+        // 1. Histories, then a marker: once the marker is written, every setup was flushed before
+        // it.
         var sent = new LinkedHashMap<String, Future<RecordMetadata>>();
         for (Case c : cases) {
           for (int i = 0; i < c.setup().size(); i++) {
@@ -80,14 +90,19 @@ class BadInputCatalogueIT {
           }
         }
         String marker = BadInputs.idOf("setup done");
-        producer.send(new ProducerRecord<>(s.itemTopic, bytes(marker),
-            bytes(Events.upsert(s.itemType, marker, 1L, Map.of("title", "setup done")))));
+        producer.send(
+            new ProducerRecord<>(
+                s.itemTopic,
+                bytes(marker),
+                bytes(Events.upsert(s.itemType, marker, 1L, Map.of("title", "setup done")))));
         producer.flush();
         checkSent(sent, problems);
-        await("setup records written").atMost(Duration.ofSeconds(90))
+        await("setup records written")
+            .atMost(Duration.ofSeconds(90))
             .until(() -> s.weaviate().objects(s.itemCollection).containsKey(marker));
         assertThat(worker.stats().stale() + worker.stats().repeated() + worker.stats().dlqTotal())
-            .as("setups are plain valid events").isZero();
+            .as("setups are plain valid events")
+            .isZero();
         long setupSeconds = (System.nanoTime() - started) / 1_000_000_000;
 
         // 2. Every bad input, then one valid event per topic.
@@ -97,19 +112,36 @@ class BadInputCatalogueIT {
         }
         String lastItem = BadInputs.idOf("valid item after the catalogue");
         String lastTask = BadInputs.idOf("valid task after the catalogue");
-        producer.send(new ProducerRecord<>(s.itemTopic, bytes(lastItem),
-            bytes(Events.upsert(s.itemType, lastItem, 1L, Map.of("title", "after the catalogue")))));
-        producer.send(new ProducerRecord<>(s.taskTopic, bytes(lastTask),
-            bytes(Events.upsert(s.taskType, lastTask, 1L, Map.of("title", "after the catalogue", "done", true)))));
+        producer.send(
+            new ProducerRecord<>(
+                s.itemTopic,
+                bytes(lastItem),
+                bytes(
+                    Events.upsert(
+                        s.itemType, lastItem, 1L, Map.of("title", "after the catalogue")))));
+        producer.send(
+            new ProducerRecord<>(
+                s.taskTopic,
+                bytes(lastTask),
+                bytes(
+                    Events.upsert(
+                        s.taskType,
+                        lastTask,
+                        1L,
+                        Map.of("title", "after the catalogue", "done", true)))));
         producer.flush();
         checkSent(sent, problems);
-        long expectedDlq = cases.stream().filter(c -> c.expected().kind() == Kind.DEAD_LETTERED).count();
+        long expectedDlq =
+            cases.stream().filter(c -> c.expected().kind() == Kind.DEAD_LETTERED).count();
         try {
           await("the valid events after the catalogue are written and every dead letter is there")
-              .atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
-              .until(() -> s.weaviate().objects(s.itemCollection).containsKey(lastItem)
-                  && s.weaviate().objects(s.taskCollection).containsKey(lastTask)
-                  && s.dlqRecords().size() >= expectedDlq);
+              .atMost(Duration.ofMinutes(2))
+              .pollInterval(Duration.ofSeconds(1))
+              .until(
+                  () ->
+                      s.weaviate().objects(s.itemCollection).containsKey(lastItem)
+                          && s.weaviate().objects(s.taskCollection).containsKey(lastTask)
+                          && s.dlqRecords().size() >= expectedDlq);
         } catch (ConditionTimeoutException e) {
           problems.add("timed out: " + e.getMessage());
         }
@@ -120,7 +152,8 @@ class BadInputCatalogueIT {
         var dlq = new HashMap<String, List<ConsumerRecord<byte[], byte[]>>>();
         for (var r : s.dlqRecords()) {
           String name = DlqHeaders.text(r.headers(), BadInputs.CASE_HEADER);
-          dlq.computeIfAbsent(name == null ? "(no case header)" : name, k -> new ArrayList<>()).add(r);
+          dlq.computeIfAbsent(name == null ? "(no case header)" : name, k -> new ArrayList<>())
+              .add(r);
         }
         Map<String, JsonNode> items = s.weaviate().objects(s.itemCollection);
         Map<String, JsonNode> tasks = s.weaviate().objects(s.taskCollection);
@@ -130,53 +163,90 @@ class BadInputCatalogueIT {
           String collection = item ? s.itemCollection : s.taskCollection;
           List<ConsumerRecord<byte[], byte[]>> copies = dlq.getOrDefault(c.name(), List.of());
           String actual = describe(copies, item ? items : tasks, c.id());
-          seen.merge(c.expected().kind() == Kind.DEAD_LETTERED ? c.expected().category() : c.expected().kind().name(),
-              1, Integer::sum);
+          seen.merge(
+              c.expected().kind() == Kind.DEAD_LETTERED
+                  ? c.expected().category()
+                  : c.expected().kind().name(),
+              1,
+              Integer::sum);
           var mismatch = new ArrayList<String>();
           if (c.expected().kind() == Kind.DEAD_LETTERED) {
-            checkDeadLetter(c, copies, item ? s.itemTopic : s.taskTopic, collection, item ? s.itemType : s.taskType,
+            checkDeadLetter(
+                c,
+                copies,
+                item ? s.itemTopic : s.taskTopic,
+                collection,
+                item ? s.itemType : s.taskType,
                 mismatch);
           } else if (!copies.isEmpty()) {
             mismatch.add("dead-lettered, expected " + c.expected().kind());
           }
           checkState(c, item ? items : tasks, s, collection, mismatch);
           if (!mismatch.isEmpty()) {
-            problems.add(c.name() + ": " + String.join("; ", mismatch) + "\n      got: " + abbreviate(actual)
-                + "\n      expected: " + abbreviate(c.expected().describe()));
+            problems.add(
+                c.name()
+                    + ": "
+                    + String.join("; ", mismatch)
+                    + "\n      got: "
+                    + abbreviate(actual)
+                    + "\n      expected: "
+                    + abbreviate(c.expected().describe()));
           }
         }
-        dlq.keySet().stream().filter(k -> cases.stream().noneMatch(c -> c.name().equals(k)))
+        dlq.keySet().stream()
+            .filter(k -> cases.stream().noneMatch(c -> c.name().equals(k)))
             .forEach(k -> problems.add("dead letters of no case: " + k + " x" + dlq.get(k).size()));
         count(cases, Kind.STALE, worker.stats().stale(), "stale", problems);
         count(cases, Kind.REPEATED, worker.stats().repeated(), "repeated", problems);
         count(cases, Kind.LEFT_ON_TOPIC, worker.stats().unsendable(), "unsendable", problems);
         var byCategory = new TreeMap<String, Long>();
-        cases.stream().filter(c -> c.expected().kind() == Kind.DEAD_LETTERED)
+        cases.stream()
+            .filter(c -> c.expected().kind() == Kind.DEAD_LETTERED)
             .forEach(c -> byCategory.merge(c.expected().category(), 1L, Long::sum));
         if (!byCategory.equals(worker.stats().dlqByCategory())) {
-            problems.add("dead letters by category: " + worker.stats().dlqByCategory() + ", expected " + byCategory);
+          problems.add(
+              "dead letters by category: "
+                  + worker.stats().dlqByCategory()
+                  + ", expected "
+                  + byCategory);
         }
-        if (!"after the catalogue".equals(items.getOrDefault(lastItem, missing()).path("title").asText(null))
-            || !"after the catalogue".equals(tasks.getOrDefault(lastTask, missing()).path("title").asText(null))) {
+        if (!"after the catalogue"
+                .equals(items.getOrDefault(lastItem, missing()).path("title").asText(null))
+            || !"after the catalogue"
+                .equals(tasks.getOrDefault(lastTask, missing()).path("title").asText(null))) {
           problems.add("the valid events after the catalogue were not written");
         }
         if (worker.failure() != null || !worker.streams().state().isRunningOrRebalancing()) {
-          problems.add("the worker stopped: " + worker.failure() + ", state " + worker.streams().state());
+          problems.add(
+              "the worker stopped: " + worker.failure() + ", state " + worker.streams().state());
         }
         long readmeDiffers = cases.stream().filter(c -> c.readmeSays() != null).count();
-        SyncWorkerIT.report(String.format("bad-input catalogue: %d kinds produced after %d setup records, then one "
-            + "valid event per topic; expected outcomes %s; %d differ from the README's contract (flagged in its table); "
-            + "setup written after %d s, all checked after %d s; %d mismatches", cases.size(),
-            cases.stream().mapToInt(c -> c.setup().size()).sum(), seen, readmeDiffers, setupSeconds, seconds,
-            problems.size()));
+        SyncWorkerIT.report(
+            String.format(
+                "bad-input catalogue: %d kinds produced after %d setup records, then one "
+                    + "valid event per topic; expected outcomes %s; %d differ from the README's contract (flagged in its table); "
+                    + "setup written after %d s, all checked after %d s; %d mismatches",
+                cases.size(),
+                cases.stream().mapToInt(c -> c.setup().size()).sum(),
+                seen,
+                readmeDiffers,
+                setupSeconds,
+                seconds,
+                problems.size()));
       }
-      assertThat(problems).as("cases that did not get what the catalogue says:\n  " + String.join("\n  ", problems))
+      assertThat(problems)
+          .as("cases that did not get what the catalogue says:\n  " + String.join("\n  ", problems))
           .isEmpty();
     }
   }
 
-  private static void checkDeadLetter(Case c, List<ConsumerRecord<byte[], byte[]>> copies, String topic,
-      String collection, String type, List<String> mismatch) {
+  private static void checkDeadLetter(
+      Case c,
+      List<ConsumerRecord<byte[], byte[]>> copies,
+      String topic,
+      String collection,
+      String type,
+      List<String> mismatch) {
     if (copies.size() != 1) {
       mismatch.add(copies.size() + " dead-letter records, expected 1");
       if (copies.isEmpty()) {
@@ -195,7 +265,9 @@ class BadInputCatalogueIT {
     }
     String attempts = DlqHeaders.text(r.headers(), DlqHeaders.ATTEMPTS);
     // Records refused before any Weaviate call (invalid, too large to keep) carry 0 attempts.
-    boolean neverSent = "INVALID_EVENT".equals(c.expected().category()) || "TOO_LARGE".equals(c.expected().category());
+    boolean neverSent =
+        "INVALID_EVENT".equals(c.expected().category())
+            || "TOO_LARGE".equals(c.expected().category());
     if (neverSent ? !"0".equals(attempts) : "0".equals(attempts)) {
       mismatch.add("attempts " + attempts);
     }
@@ -220,8 +292,8 @@ class BadInputCatalogueIT {
   }
 
   /** Weaviate's state of the case's id against the expected one. */
-  private static void checkState(Case c, Map<String, JsonNode> objects, Scenario s, String collection,
-      List<String> mismatch) {
+  private static void checkState(
+      Case c, Map<String, JsonNode> objects, Scenario s, String collection, List<String> mismatch) {
     Map<String, Object> expected = c.expected().properties();
     JsonNode actual = objects.get(c.id());
     if (expected == null) {
@@ -234,17 +306,29 @@ class BadInputCatalogueIT {
       mismatch.add("Weaviate does not have the object");
       return;
     }
-    expected.forEach((name, value) -> {
-      JsonNode v = actual.get(name);
-      if (value == null ? v != null && !v.isNull() : v == null || !value.toString().equals(v.asText())) {
-        mismatch.add("property " + name + " is " + (v == null ? "absent" : abbreviate(v.toString())) + ", expected "
-            + (value == null ? "absent" : abbreviate(value.toString())));
-      }
-    });
+    expected.forEach(
+        (name, value) -> {
+          JsonNode v = actual.get(name);
+          if (value == null
+              ? v != null && !v.isNull()
+              : v == null || !value.toString().equals(v.asText())) {
+            mismatch.add(
+                "property "
+                    + name
+                    + " is "
+                    + (v == null ? "absent" : abbreviate(v.toString()))
+                    + ", expected "
+                    + (value == null ? "absent" : abbreviate(value.toString())));
+          }
+        });
     if (c.expected().vector() != null) {
       float[] v = vector(s.weaviate().object(collection, c.id()));
       if (!Arrays.equals(v, c.expected().vector())) {
-        mismatch.add("vector " + Arrays.toString(v) + ", expected " + Arrays.toString(c.expected().vector()));
+        mismatch.add(
+            "vector "
+                + Arrays.toString(v)
+                + ", expected "
+                + Arrays.toString(c.expected().vector()));
       }
     }
   }
@@ -266,17 +350,22 @@ class BadInputCatalogueIT {
     return out;
   }
 
-  private static String describe(List<ConsumerRecord<byte[], byte[]>> copies, Map<String, JsonNode> objects, String id) {
+  private static String describe(
+      List<ConsumerRecord<byte[], byte[]>> copies, Map<String, JsonNode> objects, String id) {
     if (!copies.isEmpty()) {
       var r = copies.get(0);
-      return "DLQ " + DlqHeaders.text(r.headers(), DlqHeaders.CATEGORY) + ": "
-          + DlqHeaders.text(r.headers(), DlqHeaders.MESSAGE) + (copies.size() > 1 ? " (x" + copies.size() + ")" : "");
+      return "DLQ "
+          + DlqHeaders.text(r.headers(), DlqHeaders.CATEGORY)
+          + ": "
+          + DlqHeaders.text(r.headers(), DlqHeaders.MESSAGE)
+          + (copies.size() > 1 ? " (x" + copies.size() + ")" : "");
     }
     JsonNode o = objects.get(id);
     return o == null ? "absent from Weaviate, not dead-lettered" : "in Weaviate: " + o;
   }
 
-  private static void count(List<Case> cases, Kind kind, long actual, String counter, List<String> problems) {
+  private static void count(
+      List<Case> cases, Kind kind, long actual, String counter, List<String> problems) {
     long expected = cases.stream().filter(c -> c.expected().kind() == kind).count();
     if (actual != expected) {
       problems.add("counter " + counter + " is " + actual + ", expected " + expected);
@@ -295,7 +384,8 @@ class BadInputCatalogueIT {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  private static Future<RecordMetadata> send(KafkaProducer<byte[], byte[]> producer, Scenario s, Rec r) {
+  private static Future<RecordMetadata> send(
+      KafkaProducer<byte[], byte[]> producer, Scenario s, Rec r) {
     var headers = new RecordHeaders();
     r.headers().forEach(h -> headers.add(h.getKey(), h.getValue()));
     String topic = r.topic() == BadInputs.Topic.ITEM ? s.itemTopic : s.taskTopic;
@@ -304,38 +394,60 @@ class BadInputCatalogueIT {
 
   /** Every record must have been accepted by the broker, or its case proves nothing. */
   private static void checkSent(Map<String, Future<RecordMetadata>> sent, List<String> problems) {
-    sent.forEach((name, f) -> {
-      try {
-        f.get(60, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        problems.add(name + ": the broker did not take the record: " + e);
-      }
-    });
+    sent.forEach(
+        (name, f) -> {
+          try {
+            f.get(60, TimeUnit.SECONDS);
+          } catch (Exception e) {
+            problems.add(name + ": the broker did not take the record: " + e);
+          }
+        });
   }
 
-  /** One producer for every record, in order; large enough for the record too large to keep pending. */
+  /**
+   * One producer for every record, in order; large enough for the record too large to keep pending.
+   */
   private static KafkaProducer<byte[], byte[]> producer(Scenario s) {
     var p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, s.config().bootstrapServers());
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(BadInputs.RAISED_TOPIC_LIMIT + 65_536));
+    p.put(
+        ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+        Integer.toString(BadInputs.RAISED_TOPIC_LIMIT + 65_536));
     return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
   private static void setMaxMessageBytes(Scenario s, Map<String, Integer> limits) throws Exception {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", s.config().bootstrapServers()))) {
       var ops = new HashMap<ConfigResource, java.util.Collection<AlterConfigOp>>();
-      limits.forEach((topic, bytes) -> ops.put(new ConfigResource(ConfigResource.Type.TOPIC, topic),
-          List.of(new AlterConfigOp(new ConfigEntry("max.message.bytes", Integer.toString(bytes)),
-              AlterConfigOp.OpType.SET))));
+      limits.forEach(
+          (topic, bytes) ->
+              ops.put(
+                  new ConfigResource(ConfigResource.Type.TOPIC, topic),
+                  List.of(
+                      new AlterConfigOp(
+                          new ConfigEntry("max.message.bytes", Integer.toString(bytes)),
+                          AlterConfigOp.OpType.SET))));
       admin.incrementalAlterConfigs(ops).all().get(30, TimeUnit.SECONDS);
-      await("topic limits applied").atMost(Duration.ofSeconds(30)).until(() -> {
-        var configs = admin.describeConfigs(ops.keySet()).all().get(30, TimeUnit.SECONDS);
-        return limits.entrySet().stream().allMatch(e -> Integer.toString(e.getValue()).equals(configs.get(
-            new ConfigResource(ConfigResource.Type.TOPIC, e.getKey())).get("max.message.bytes").value()));
-      });
+      await("topic limits applied")
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                var configs = admin.describeConfigs(ops.keySet()).all().get(30, TimeUnit.SECONDS);
+                return limits.entrySet().stream()
+                    .allMatch(
+                        e ->
+                            Integer.toString(e.getValue())
+                                .equals(
+                                    configs
+                                        .get(
+                                            new ConfigResource(
+                                                ConfigResource.Type.TOPIC, e.getKey()))
+                                        .get("max.message.bytes")
+                                        .value()));
+              });
     }
   }
 }

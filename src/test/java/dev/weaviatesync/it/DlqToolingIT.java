@@ -42,7 +42,9 @@ class DlqToolingIT {
     var err = new StringWriter();
     var all = new ArrayList<>(List.of(args));
     all.addAll(s.cliArgs());
-    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
+    int code =
+        Main.run(
+            new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
     return new Result(code, out.toString(), err.toString());
   }
 
@@ -53,37 +55,53 @@ class DlqToolingIT {
         tps.put(new TopicPartition(topic, p), OffsetSpec.latest());
       }
       return admin.listOffsets(tps).all().get(30, TimeUnit.SECONDS).values().stream()
-          .mapToLong(i -> i.offset()).sum();
+          .mapToLong(i -> i.offset())
+          .sum();
     }
   }
 
   @Test
   void shouldListShowCountFixAndReplayRejectedRecordsIntoWeaviate() throws Exception {
     Instant before = Instant.now().minusSeconds(1);
-    try (var s = new Scenario(stack, "dlqtool", 1); var worker = Worker.start(s.config())) {
+    try (var s = new Scenario(stack, "dlqtool", 1);
+        var worker = Worker.start(s.config())) {
       var rejected = new ArrayList<String>();
       for (int i = 0; i < 3; i++) {
         String id = UUID.randomUUID().toString();
         rejected.add(id);
         // 'color' is not a property of the collection, and auto-schema is off: Weaviate rejects it.
-        s.send(s.itemTopic, id, Events.upsert(s.itemType, id, 1L, Map.of("title", "lamp " + i, "color", "red")));
+        s.send(
+            s.itemTopic,
+            id,
+            Events.upsert(s.itemType, id, 1L, Map.of("title", "lamp " + i, "color", "red")));
       }
       String malformedKey = UUID.randomUUID().toString();
       s.send(s.itemTopic, malformedKey, "{\"type\": \"ItemChanged\", oops");
       String good = UUID.randomUUID().toString();
       s.send(s.itemTopic, good, Events.upsert(s.itemType, good, 1L, Map.of("title", "fine")));
       s.flush();
-      await().atMost(Duration.ofSeconds(60)).until(() -> s.dlqRecords().size() == 4
-          && s.weaviate().objects(s.itemCollection).containsKey(good));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  s.dlqRecords().size() == 4
+                      && s.weaviate().objects(s.itemCollection).containsKey(good));
 
       // list, with each filter narrowing as documented
       Result list = cli(s, "dlq", "list");
       assertThat(list.code()).isZero();
-      assertThat(list.out()).contains("4 records").contains(rejected.get(0)).contains("REJECTED")
-          .contains("INVALID_EVENT").contains("WeaviateRejectedException");
+      assertThat(list.out())
+          .contains("4 records")
+          .contains(rejected.get(0))
+          .contains("REJECTED")
+          .contains("INVALID_EVENT")
+          .contains("WeaviateRejectedException");
       assertThat(cli(s, "dlq", "list", "--category", "REJECTED").out()).contains("3 records");
-      assertThat(cli(s, "dlq", "list", "--exception", "InvalidEventException").out()).contains("1 records");
-      assertThat(cli(s, "dlq", "list", "--exception", "dev.weaviatesync.event.InvalidEventException").out())
+      assertThat(cli(s, "dlq", "list", "--exception", "InvalidEventException").out())
+          .contains("1 records");
+      assertThat(
+              cli(s, "dlq", "list", "--exception", "dev.weaviatesync.event.InvalidEventException")
+                  .out())
           .contains("1 records");
       assertThat(cli(s, "dlq", "list", "--id", rejected.get(1)).out()).contains("1 records");
       assertThat(cli(s, "dlq", "list", "--type", "TaskChanged").out()).contains("0 records");
@@ -102,35 +120,52 @@ class DlqToolingIT {
       long rejectedOffset = first.get("offset").asLong();
       Result show = cli(s, "dlq", "show", "0:" + rejectedOffset);
       assertThat(show.code()).isZero();
-      assertThat(show.out()).contains(DlqHeaders.CATEGORY + ": REJECTED").contains(DlqHeaders.TOPIC + ": " + s.itemTopic)
-          .contains("\"color\" : \"red\"").contains("stack trace:").contains("WeaviateRejectedException");
+      assertThat(show.out())
+          .contains(DlqHeaders.CATEGORY + ": REJECTED")
+          .contains(DlqHeaders.TOPIC + ": " + s.itemTopic)
+          .contains("\"color\" : \"red\"")
+          .contains("stack trace:")
+          .contains("WeaviateRejectedException");
       assertThat(cli(s, "dlq", "show", "0:999").code()).isEqualTo(1);
       assertThat(cli(s, "dlq", "show", "zero").code()).isEqualTo(2);
 
       // stats
       Result stats = cli(s, "dlq", "stats");
-      assertThat(stats.out()).containsPattern("REJECTED\\s+dev.weaviatesync.sink.WeaviateRejectedException\\s+ItemChanged\\s+3")
-          .containsPattern("INVALID_EVENT\\s+dev.weaviatesync.event.InvalidEventException\\s+ItemChanged\\s+1")
+      assertThat(stats.out())
+          .containsPattern(
+              "REJECTED\\s+dev.weaviatesync.sink.WeaviateRejectedException\\s+ItemChanged\\s+3")
+          .containsPattern(
+              "INVALID_EVENT\\s+dev.weaviatesync.event.InvalidEventException\\s+ItemChanged\\s+1")
           .contains("4 records");
 
       // dry run sends nothing
       long inputEnd = endOffset(s, s.itemTopic);
       Result dry = cli(s, "dlq", "replay", "--dry-run", "--category", "REJECTED");
       assertThat(dry.code()).isZero();
-      assertThat(dry.out()).contains("would send 0:").contains("3 would be sent").contains("REJECTED WeaviateRejectedException");
+      assertThat(dry.out())
+          .contains("would send 0:")
+          .contains("3 would be sent")
+          .contains("REJECTED WeaviateRejectedException");
       assertThat(endOffset(s, s.itemTopic)).isEqualTo(inputEnd);
 
       // the fix: add the missing property to the collection
-      int status = s.weaviate().send("POST", "/v1/schema/" + s.itemCollection + "/properties",
-          "{\"name\":\"color\",\"dataType\":[\"text\"]}");
+      int status =
+          s.weaviate()
+              .send(
+                  "POST",
+                  "/v1/schema/" + s.itemCollection + "/properties",
+                  "{\"name\":\"color\",\"dataType\":[\"text\"]}");
       assertThat(status).isEqualTo(200);
 
       Result replay = cli(s, "dlq", "replay", "--category", "REJECTED");
       assertThat(replay.code()).as(replay.err()).isZero();
-      assertThat(replay.out()).contains("replay: 3 sent, 0 skipped by the loop guard, 0 failed, 1 not matching");
-      await("replayed objects written").atMost(Duration.ofSeconds(60))
+      assertThat(replay.out())
+          .contains("replay: 3 sent, 0 skipped by the loop guard, 0 failed, 1 not matching");
+      await("replayed objects written")
+          .atMost(Duration.ofSeconds(60))
           .until(() -> s.weaviate().objects(s.itemCollection).keySet().containsAll(rejected));
-      assertThat(s.weaviate().objects(s.itemCollection).get(rejected.get(0)).path("color").asText()).isEqualTo("red");
+      assertThat(s.weaviate().objects(s.itemCollection).get(rejected.get(0)).path("color").asText())
+          .isEqualTo("red");
 
       // a second run sends nothing new
       Result again = cli(s, "dlq", "replay", "--category", "REJECTED");
@@ -140,30 +175,38 @@ class DlqToolingIT {
       // the loop guard stops a record that keeps failing
       Result once = cli(s, "dlq", "replay", "--category", "INVALID_EVENT", "--max-replays", "1");
       assertThat(once.out()).contains("replay: 1 sent");
-      await("the malformed record fails again").atMost(Duration.ofSeconds(60)).until(() -> s.dlqRecords().size() == 5);
+      await("the malformed record fails again")
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> s.dlqRecords().size() == 5);
       var back = s.dlqRecords().get(4);
       assertThat(DlqHeaders.text(back.headers(), DlqHeaders.REPLAY_COUNT)).isEqualTo("1");
-      assertThat(new String(back.value(), StandardCharsets.UTF_8)).isEqualTo("{\"type\": \"ItemChanged\", oops");
+      assertThat(new String(back.value(), StandardCharsets.UTF_8))
+          .isEqualTo("{\"type\": \"ItemChanged\", oops");
       Result guarded = cli(s, "dlq", "replay", "--category", "INVALID_EVENT", "--max-replays", "1");
       assertThat(guarded.out()).contains("replay: 0 sent, 1 skipped by the loop guard");
       assertThat(guarded.err()).contains("replayed 1 times already");
 
       // purge up to a point and no further
-      // (offsets are not dense: the worker writes dead letters in transactions, whose markers take offsets)
+      // (offsets are not dense: the worker writes dead letters in transactions, whose markers take
+      // offsets)
       long third = s.dlqRecords().get(2).offset();
       Result purge = cli(s, "dlq", "purge", "--before", "0:" + third, "--yes");
       assertThat(purge.code()).as(purge.err()).isZero();
       var left = s.dlqRecords();
       assertThat(left).hasSize(3);
       assertThat(left.get(0).offset()).isEqualTo(third);
-      assertThat(cli(s, "dlq", "purge", "--before", "0:" + third, "--yes").out()).contains("nothing to delete");
+      assertThat(cli(s, "dlq", "purge", "--before", "0:" + third, "--yes").out())
+          .contains("nothing to delete");
       Result unconfirmed = cli(s, "dlq", "purge", "--before", "0:" + (third + 1));
       assertThat(unconfirmed.code()).isEqualTo(1);
-      assertThat(unconfirmed.out()).contains("not confirmed (no terminal to ask on; pass --yes); nothing deleted");
+      assertThat(unconfirmed.out())
+          .contains("not confirmed (no terminal to ask on; pass --yes); nothing deleted");
       assertThat(s.dlqRecords()).hasSize(3);
-      SyncWorkerIT.report("dlq: 3 rejected + 1 malformed listed/shown/counted; after adding the property, replay sent 3 "
-          + "and Weaviate holds them; second replay sent 0; loop guard skipped 1; purge before the third record left "
-          + left.size() + " records");
+      SyncWorkerIT.report(
+          "dlq: 3 rejected + 1 malformed listed/shown/counted; after adding the property, replay sent 3 "
+              + "and Weaviate holds them; second replay sent 0; loop guard skipped 1; purge before the third record left "
+              + left.size()
+              + " records");
     }
   }
 

@@ -56,10 +56,12 @@ class NewTopicRaceIT {
   }
 
   /** Produces RECORDS records at once; returns how many the broker did not acknowledge. */
-  private static int produce(KafkaProducer<byte[], byte[]> producer, String topic) throws InterruptedException {
+  private static int produce(KafkaProducer<byte[], byte[]> producer, String topic)
+      throws InterruptedException {
     var futures = new ArrayList<Future<RecordMetadata>>();
     for (int i = 0; i < RECORDS; i++) {
-      futures.add(producer.send(new ProducerRecord<>(topic, i % PARTITIONS, null, ("r" + i).getBytes())));
+      futures.add(
+          producer.send(new ProducerRecord<>(topic, i % PARTITIONS, null, ("r" + i).getBytes())));
     }
     int failed = 0;
     for (var f : futures) {
@@ -74,35 +76,58 @@ class NewTopicRaceIT {
 
   private static long onTopic(Admin admin, String topic) throws Exception {
     var specs = new java.util.HashMap<TopicPartition, OffsetSpec>();
-    IntStream.range(0, PARTITIONS).forEach(p -> specs.put(new TopicPartition(topic, p), OffsetSpec.latest()));
-    return admin.listOffsets(specs).all().get(30, TimeUnit.SECONDS).values().stream().mapToLong(o -> o.offset()).sum();
+    IntStream.range(0, PARTITIONS)
+        .forEach(p -> specs.put(new TopicPartition(topic, p), OffsetSpec.latest()));
+    return admin.listOffsets(specs).all().get(30, TimeUnit.SECONDS).values().stream()
+        .mapToLong(o -> o.offset())
+        .sum();
   }
 
   @Test
   void shouldAcknowledgeEveryRecordProducedAtOnceToTopicsCreatedThroughTopics() throws Exception {
-    // The unguarded producer retries thousands of times by design; its WARN lines would drown the log.
-    var sender = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
-        "org.apache.kafka.clients.producer.internals.Sender");
+    // The unguarded producer retries thousands of times by design; its WARN lines would drown the
+    // log.
+    var sender =
+        (ch.qos.logback.classic.Logger)
+            org.slf4j.LoggerFactory.getLogger("org.apache.kafka.clients.producer.internals.Sender");
     sender.setLevel(ch.qos.logback.classic.Level.ERROR);
     int unguardedFailures = 0;
     int unguardedRoundsFailing = 0;
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrap()));
-         var producer = producer(); var unguardedProducer = producer()) {
+        var producer = producer();
+        var unguardedProducer = producer()) {
       for (int round = 0; round < ROUNDS; round++) {
         String guarded = "race-guarded-" + UUID.randomUUID();
-        Topics.createAndAwait(admin, List.of(new NewTopic(guarded, PARTITIONS, (short) 1)), Duration.ofSeconds(60));
-        assertThat(produce(producer, guarded)).as("records not acknowledged, round %d", round).isZero();
+        Topics.createAndAwait(
+            admin, List.of(new NewTopic(guarded, PARTITIONS, (short) 1)), Duration.ofSeconds(60));
+        assertThat(produce(producer, guarded))
+            .as("records not acknowledged, round %d", round)
+            .isZero();
         assertThat(onTopic(admin, guarded)).as("records on %s", guarded).isEqualTo(RECORDS);
 
         String unguarded = "race-unguarded-" + UUID.randomUUID();
-        admin.createTopics(List.of(new NewTopic(unguarded, PARTITIONS, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        admin
+            .createTopics(List.of(new NewTopic(unguarded, PARTITIONS, (short) 1)))
+            .all()
+            .get(30, TimeUnit.SECONDS);
         int failed = produce(unguardedProducer, unguarded);
         unguardedFailures += failed;
         unguardedRoundsFailing += failed > 0 ? 1 : 0;
       }
     }
-    SyncWorkerIT.report("new-topic race: " + ROUNDS + " rounds x " + RECORDS + " records to " + PARTITIONS
-        + " new partitions: through Topics.createAndAwait 0 lost; create-then-produce-at-once lost "
-        + unguardedFailures + " records in " + unguardedRoundsFailing + " of " + ROUNDS + " rounds");
+    SyncWorkerIT.report(
+        "new-topic race: "
+            + ROUNDS
+            + " rounds x "
+            + RECORDS
+            + " records to "
+            + PARTITIONS
+            + " new partitions: through Topics.createAndAwait 0 lost; create-then-produce-at-once lost "
+            + unguardedFailures
+            + " records in "
+            + unguardedRoundsFailing
+            + " of "
+            + ROUNDS
+            + " rounds");
   }
 }

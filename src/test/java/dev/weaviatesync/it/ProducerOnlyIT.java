@@ -32,21 +32,32 @@ class ProducerOnlyIT {
   private final LocalStack stack = LocalStack.get();
 
   /** Artifacts a publishing service must never get: the worker's engine, storage and sink. */
-  private static final List<String> WORKER_ONLY = List.of(
-      "/org/apache/kafka/kafka-streams/", "/org/rocksdb/", "/io/grpc/", "/io/weaviate/",
-      "/io/github/resilience4j/", "/info/picocli/", "/io/micrometer/", "/ch/qos/logback/");
+  private static final List<String> WORKER_ONLY =
+      List.of(
+          "/org/apache/kafka/kafka-streams/",
+          "/org/rocksdb/",
+          "/io/grpc/",
+          "/io/weaviate/",
+          "/io/github/resilience4j/",
+          "/info/picocli/",
+          "/io/micrometer/",
+          "/ch/qos/logback/");
 
   private static String run(Path dir, List<String> cmd) throws Exception {
     Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
     // Read while it runs, so a chatty process never blocks on a full pipe.
     var output = new java.util.concurrent.CompletableFuture<String>();
-    new Thread(() -> {
-      try {
-        output.complete(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-      } catch (IOException e) {
-        output.completeExceptionally(e);
-      }
-    }, "producer-only-output").start();
+    new Thread(
+            () -> {
+              try {
+                output.complete(
+                    new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+              } catch (IOException e) {
+                output.completeExceptionally(e);
+              }
+            },
+            "producer-only-output")
+        .start();
     if (!p.waitFor(300, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new AssertionError("timed out: " + cmd);
@@ -61,23 +72,42 @@ class ProducerOnlyIT {
     Path root = LocalStack.root();
     Path jar;
     try (Stream<Path> files = Files.list(root.resolve("target"))) {
-      jar = files.filter(f -> f.getFileName().toString().matches("weaviate-sync-[0-9].*\\.jar"))
-          .filter(f -> !f.getFileName().toString().matches(".*-(sources|javadoc|tests)\\.jar"))
-          .findFirst().orElseThrow(() -> new AssertionError("no target/weaviate-sync-*.jar: run after package"));
+      jar =
+          files
+              .filter(f -> f.getFileName().toString().matches("weaviate-sync-[0-9].*\\.jar"))
+              .filter(f -> !f.getFileName().toString().matches(".*-(sources|javadoc|tests)\\.jar"))
+              .findFirst()
+              .orElseThrow(
+                  () -> new AssertionError("no target/weaviate-sync-*.jar: run after package"));
     }
-    String version = jar.getFileName().toString().replaceFirst("^weaviate-sync-", "").replaceFirst("\\.jar$", "");
+    String version =
+        jar.getFileName()
+            .toString()
+            .replaceFirst("^weaviate-sync-", "")
+            .replaceFirst("\\.jar$", "");
     String mvnw = root.resolve("mvnw").toString();
 
-    // 1. Install the artifact with its POM, as a user's `./mvnw install` would (not offline: a fresh
+    // 1. Install the artifact with its POM, as a user's `./mvnw install` would (not offline: a
+    // fresh
     //    machine may not have the install plugin yet).
-    run(root, List.of(mvnw, "-B", "-q", "install:install-file", "-Dfile=" + jar,
-        "-DpomFile=" + root.resolve("pom.xml")));
+    run(
+        root,
+        List.of(
+            mvnw,
+            "-B",
+            "-q",
+            "install:install-file",
+            "-Dfile=" + jar,
+            "-DpomFile=" + root.resolve("pom.xml")));
 
-    // 2. A throwaway project with that one dependency resolves its class path (offline: all it needs
+    // 2. A throwaway project with that one dependency resolves its class path (offline: all it
+    // needs
     //    is in the local repository once this build ran).
     Path project = root.resolve("target/producer-only");
     Files.createDirectories(project);
-    Files.writeString(project.resolve("pom.xml"), """
+    Files.writeString(
+        project.resolve("pom.xml"),
+        """
         <project xmlns="http://maven.apache.org/POM/4.0.0">
           <modelVersion>4.0.0</modelVersion>
           <groupId>example</groupId>
@@ -97,10 +127,14 @@ class ProducerOnlyIT {
             <version>%s</version>
           </plugin></plugins></build>
         </project>
-        """.formatted(version, System.getProperty("dependency-plugin.version", "3.11.0")));
+        """
+            .formatted(version, System.getProperty("dependency-plugin.version", "3.11.0")));
     Path cpFile = project.resolve("classpath.txt");
     Files.deleteIfExists(cpFile);
-    run(project, List.of(mvnw, "-B", "-q", "-o", "dependency:build-classpath", "-Dmdep.outputFile=" + cpFile));
+    run(
+        project,
+        List.of(
+            mvnw, "-B", "-q", "-o", "dependency:build-classpath", "-Dmdep.outputFile=" + cpFile));
     String classPath = Files.readString(cpFile).trim();
     List<String> entries = Arrays.asList(classPath.split(java.io.File.pathSeparator));
     List<String> workerOnly = new ArrayList<>();
@@ -108,13 +142,21 @@ class ProducerOnlyIT {
       String normalized = e.replace('\\', '/');
       WORKER_ONLY.stream().filter(normalized::contains).findAny().ifPresent(w -> workerOnly.add(e));
     }
-    assertThat(workerOnly).as("worker-only artifacts on a publishing service's class path").isEmpty();
-    assertThat(classPath).contains("kafka-clients").contains("jackson-databind").contains("weaviate-sync-" + version);
+    assertThat(workerOnly)
+        .as("worker-only artifacts on a publishing service's class path")
+        .isEmpty();
+    assertThat(classPath)
+        .contains("kafka-clients")
+        .contains("jackson-databind")
+        .contains("weaviate-sync-" + version);
 
     // 3. A program with only that class path publishes; the worker writes the object.
-    try (var s = new Scenario(stack, "producer-only", 1); var worker = Worker.start(s.config())) {
+    try (var s = new Scenario(stack, "producer-only", 1);
+        var worker = Worker.start(s.config())) {
       String id = UUID.randomUUID().toString();
-      Files.writeString(project.resolve("Publish.java"), """
+      Files.writeString(
+          project.resolve("Publish.java"),
+          """
           import dev.weaviatesync.producer.ChangePublisher;
           import dev.weaviatesync.producer.Changes;
           import java.util.Map;
@@ -137,16 +179,34 @@ class ProducerOnlyIT {
           }
           """);
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      String out = run(project, List.of(java, "-cp", classPath, "Publish.java",
-          s.config().bootstrapServers(), s.itemTopic, id));
+      String out =
+          run(
+              project,
+              List.of(
+                  java,
+                  "-cp",
+                  classPath,
+                  "Publish.java",
+                  s.config().bootstrapServers(),
+                  s.itemTopic,
+                  id));
       assertThat(out).contains("published " + id);
-      await().atMost(Duration.ofSeconds(60)).until(() -> s.weaviate().objects(s.itemCollection).containsKey(id));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> s.weaviate().objects(s.itemCollection).containsKey(id));
       assertThat(s.weaviate().objects(s.itemCollection).get(id).path("title").asText())
           .isEqualTo("Published without the worker");
       assertThat(s.dlqRecords()).isEmpty();
-      SyncWorkerIT.report("producer-only: a throwaway project on weaviate-sync " + version + " resolves "
-          + entries.size() + " jars (" + entries.stream().map(e -> Path.of(e).getFileName().toString())
-              .collect(Collectors.joining(", ")) + "), none of the worker's; its publish reached Weaviate");
+      SyncWorkerIT.report(
+          "producer-only: a throwaway project on weaviate-sync "
+              + version
+              + " resolves "
+              + entries.size()
+              + " jars ("
+              + entries.stream()
+                  .map(e -> Path.of(e).getFileName().toString())
+                  .collect(Collectors.joining(", "))
+              + "), none of the worker's; its publish reached Weaviate");
     }
   }
 }

@@ -39,8 +39,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class PublishingIT {
   private final LocalStack stack = LocalStack.get();
 
-  private static List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> readAll(Scenario s, String topic,
-      int partitions) {
+  private static List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> readAll(
+      Scenario s, String topic, int partitions) {
     var p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, s.config().bootstrapServers());
     var out = new ArrayList<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>>();
@@ -62,7 +62,7 @@ class PublishingIT {
   @Test
   void shouldDeliver10000EventsInPerIdOrderWithoutLossOrDuplicates() throws Exception {
     try (var s = new Scenario(stack, "library", 3);
-         var publisher = s.publisher()) {
+        var publisher = s.publisher()) {
       var ids = new ArrayList<String>();
       for (int i = 0; i < 200; i++) {
         ids.add(UUID.randomUUID().toString());
@@ -79,12 +79,21 @@ class PublishingIT {
       CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
 
       // Refused events never reach the topic.
-      assertThatThrownBy(() -> publisher.publish(Changes.itemChanged("nope").property("a", 1).upsert()))
-          .isInstanceOf(InvalidChangeException.class).hasMessageStartingWith("id:");
+      assertThatThrownBy(
+              () -> publisher.publish(Changes.itemChanged("nope").property("a", 1).upsert()))
+          .isInstanceOf(InvalidChangeException.class)
+          .hasMessageStartingWith("id:");
       assertThatThrownBy(() -> publisher.publish(Changes.itemChanged(UUID.randomUUID()).upsert()))
-          .isInstanceOf(InvalidChangeException.class).hasMessageStartingWith("properties:");
-      assertThatThrownBy(() -> publisher.publish(Changes.of("InvoiceChanged", UUID.randomUUID().toString())
-          .property("a", 1).upsert())).isInstanceOf(InvalidChangeException.class).hasMessageStartingWith("type:");
+          .isInstanceOf(InvalidChangeException.class)
+          .hasMessageStartingWith("properties:");
+      assertThatThrownBy(
+              () ->
+                  publisher.publish(
+                      Changes.of("InvoiceChanged", UUID.randomUUID().toString())
+                          .property("a", 1)
+                          .upsert()))
+          .isInstanceOf(InvalidChangeException.class)
+          .hasMessageStartingWith("type:");
       publisher.flush();
 
       var records = readAll(s, s.itemTopic, 3);
@@ -94,7 +103,11 @@ class PublishingIT {
       var partitionOf = new HashMap<String, Integer>();
       for (var r : records) {
         String id = new String(r.key(), StandardCharsets.UTF_8);
-        long v = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.value()).get("version").asLong();
+        long v =
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(r.value())
+                .get("version")
+                .asLong();
         assertThat(seen.add(id + "@" + v)).as("duplicate %s@%d", id, v).isTrue();
         assertThat(partitionOf.computeIfAbsent(id, k -> r.partition())).isEqualTo(r.partition());
         if (r.partition() == partitionOf.get(id)) {
@@ -103,39 +116,63 @@ class PublishingIT {
         }
       }
       assertThat(last).isEqualTo(versions);
-      SyncWorkerIT.report("library: 10000 events over 200 ids, 3 partitions: 10000 records, no duplicates, "
-          + "per-id versions 1..n in offset order; 3 invalid events refused, none on the topic");
+      SyncWorkerIT.report(
+          "library: 10000 events over 200 ids, 3 partitions: 10000 records, no duplicates, "
+              + "per-id versions 1..n in offset order; 3 invalid events refused, none on the topic");
     }
   }
 
   @Test
   void shouldPublishValidLinesOfAFileReportInvalidOnesAndSendNothingWhenStrict() throws Exception {
-    try (var s = new Scenario(stack, "publishcli", 1); var worker = Worker.start(s.config())) {
+    try (var s = new Scenario(stack, "publishcli", 1);
+        var worker = Worker.start(s.config())) {
       String a = UUID.randomUUID().toString();
       String b = UUID.randomUUID().toString();
       Path file = Files.createTempFile("events", ".jsonl");
-      Files.writeString(file, String.join("\n",
-          Events.upsert("ItemChanged", a, 1L, Map.of("title", "from a file")),
-          "{\"type\":\"ItemChanged\",\"op\":\"UPSERT\"}",
-          Events.upsert("TaskChanged", b, 1L, Map.of("title", "task from a file", "done", false)),
-          "this is not json") + "\n");
+      Files.writeString(
+          file,
+          String.join(
+                  "\n",
+                  Events.upsert("ItemChanged", a, 1L, Map.of("title", "from a file")),
+                  "{\"type\":\"ItemChanged\",\"op\":\"UPSERT\"}",
+                  Events.upsert(
+                      "TaskChanged", b, 1L, Map.of("title", "task from a file", "done", false)),
+                  "this is not json")
+              + "\n");
       var out = new StringWriter();
       var err = new StringWriter();
       var args = new ArrayList<>(List.of("publish", "--strict", file.toString()));
       args.addAll(s.cliArgs());
-      assertThat(Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args.toArray(String[]::new))).isEqualTo(1);
-      assertThat(err.toString()).contains("line 2: id: is missing").contains("line 4: malformed JSON");
+      assertThat(
+              Main.run(
+                  new PrintWriter(out, true),
+                  new PrintWriter(err, true),
+                  args.toArray(String[]::new)))
+          .isEqualTo(1);
+      assertThat(err.toString())
+          .contains("line 2: id: is missing")
+          .contains("line 4: malformed JSON");
       assertThat(out.toString()).contains("--strict: nothing sent");
       assertThat(readAll(s, s.itemTopic, 1)).isEmpty();
 
       args.remove("--strict");
-      assertThat(Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args.toArray(String[]::new))).isEqualTo(1);
+      assertThat(
+              Main.run(
+                  new PrintWriter(out, true),
+                  new PrintWriter(err, true),
+                  args.toArray(String[]::new)))
+          .isEqualTo(1);
       assertThat(out.toString()).contains("2 sent, 2 invalid, 0 failed");
-      await().atMost(Duration.ofSeconds(60)).until(() -> s.weaviate().objects(s.itemCollection).containsKey(a)
-          && s.weaviate().objects(s.taskCollection).containsKey(b));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  s.weaviate().objects(s.itemCollection).containsKey(a)
+                      && s.weaviate().objects(s.taskCollection).containsKey(b));
       assertThat(s.dlqRecords()).isEmpty();
-      SyncWorkerIT.report("publish: file with 2 valid + 2 invalid lines: --strict sent 0; default sent 2, reported "
-          + "lines 2 and 4, both objects in Weaviate");
+      SyncWorkerIT.report(
+          "publish: file with 2 valid + 2 invalid lines: --strict sent 0; default sent 2, reported "
+              + "lines 2 and 4, both objects in Weaviate");
     }
   }
 }

@@ -33,18 +33,33 @@ class SyncWorkerIT {
 
   @Test
   void shouldCreateMissingObjectOnUpdateAndReplaceExistingOne() throws Exception {
-    try (var s = new Scenario(stack, "upsert", 1); var worker = Worker.start(s.config())) {
+    try (var s = new Scenario(stack, "upsert", 1);
+        var worker = Worker.start(s.config())) {
       String missing = UUID.randomUUID().toString();
       // The original bug: an update for an object Weaviate has never seen answered 404.
-      s.send(s.itemTopic, missing, Events.upsert(s.itemType, missing, 7L, Map.of("title", "first sync", "price", 10.5)));
+      s.send(
+          s.itemTopic,
+          missing,
+          Events.upsert(s.itemType, missing, 7L, Map.of("title", "first sync", "price", 10.5)));
       s.flush();
-      await("object created by an update").atMost(Duration.ofSeconds(60))
+      await("object created by an update")
+          .atMost(Duration.ofSeconds(60))
           .until(() -> s.weaviate().objects(s.itemCollection).containsKey(missing));
 
-      s.send(s.itemTopic, missing, Events.upsert(s.itemType, missing, 8L, Map.of("title", "renamed")));
+      s.send(
+          s.itemTopic, missing, Events.upsert(s.itemType, missing, 8L, Map.of("title", "renamed")));
       s.flush();
-      await("object replaced").atMost(Duration.ofSeconds(60))
-          .until(() -> "renamed".equals(s.weaviate().objects(s.itemCollection).get(missing).path("title").asText()));
+      await("object replaced")
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  "renamed"
+                      .equals(
+                          s.weaviate()
+                              .objects(s.itemCollection)
+                              .get(missing)
+                              .path("title")
+                              .asText()));
       JsonNode props = s.weaviate().objects(s.itemCollection).get(missing);
       // Full-state replace, not a merge: the price of version 7 is gone.
       assertThat(props.has("price") && !props.get("price").isNull()).isFalse();
@@ -61,16 +76,25 @@ class SyncWorkerIT {
         long start = System.nanoTime();
         events.forEach(e -> s.send(e[0], e[1], e[2]));
         s.flush();
-        await("Weaviate holds the latest state of every id").atMost(Duration.ofMinutes(5))
+        await("Weaviate holds the latest state of every id")
+            .atMost(Duration.ofMinutes(5))
             .pollInterval(Duration.ofSeconds(1))
             .until(() -> sameState(s.weaviate().objects(s.itemCollection), expected));
         double seconds = (System.nanoTime() - start) / 1e9;
         long writes = worker.stats().written() + worker.stats().deleted();
         double ratio = writes / 10_000.0;
-        report(String.format("bulk: 10000 events over 500 ids, 3 partitions: %.1f s, %.0f events/s, "
-            + "%d Weaviate object writes (upserts %d + deletes %d), writes/events = %.3f, deduped %d, flushes %d",
-            seconds, 10_000 / seconds, writes, worker.stats().written(), worker.stats().deleted(), ratio,
-            worker.stats().deduped(), worker.stats().flushes()));
+        report(
+            String.format(
+                "bulk: 10000 events over 500 ids, 3 partitions: %.1f s, %.0f events/s, "
+                    + "%d Weaviate object writes (upserts %d + deletes %d), writes/events = %.3f, deduped %d, flushes %d",
+                seconds,
+                10_000 / seconds,
+                writes,
+                worker.stats().written(),
+                worker.stats().deleted(),
+                ratio,
+                worker.stats().deduped(),
+                worker.stats().flushes()));
         assertThat(worker.stats().eventsIn()).isEqualTo(10_000);
         assertThat(ratio).isLessThan(0.5);
         assertThat(s.dlqRecords()).isEmpty();
@@ -88,13 +112,19 @@ class SyncWorkerIT {
         s.send(s.itemTopic, b, Events.upsert(s.itemType, b, 1L, Map.of("title", "b1")));
         s.send(s.itemTopic, b, Events.delete(s.itemType, b, 2L));
         s.flush();
-        await().atMost(Duration.ofSeconds(60)).until(() -> worker.stats().written() + worker.stats().deleted() >= 2
-            && s.weaviate().objects(s.itemCollection).containsKey(a));
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () ->
+                    worker.stats().written() + worker.stats().deleted() >= 2
+                        && s.weaviate().objects(s.itemCollection).containsKey(a));
         // Arrive late, after the newer state was written (a separate flush).
         s.send(s.itemTopic, a, Events.upsert(s.itemType, a, 4L, Map.of("title", "v4 (late)")));
-        s.send(s.itemTopic, b, Events.upsert(s.itemType, b, 1L, Map.of("title", "b1 again (late)")));
+        s.send(
+            s.itemTopic, b, Events.upsert(s.itemType, b, 1L, Map.of("title", "b1 again (late)")));
         s.flush();
-        await("late events counted as stale").atMost(Duration.ofSeconds(60))
+        await("late events counted as stale")
+            .atMost(Duration.ofSeconds(60))
             .until(() -> worker.stats().stale() == 2);
         Thread.sleep(1000); // one more flush interval: nothing may be written for them
         var objects = s.weaviate().objects(s.itemCollection);
@@ -113,25 +143,40 @@ class SyncWorkerIT {
         for (int i = 0; i < 20; i++) {
           String id = UUID.randomUUID().toString();
           good.add(id);
-          s.send(s.itemTopic, id, Events.upsert(s.itemType, id, 1L, Map.of("title", "ok " + i, "price", i)));
+          s.send(
+              s.itemTopic,
+              id,
+              Events.upsert(s.itemType, id, 1L, Map.of("title", "ok " + i, "price", i)));
           if (i == 10) {
             // price is declared as a number: Weaviate rejects this one object.
-            s.send(s.itemTopic, bad, Events.upsert(s.itemType, bad, 1L, Map.of("title", "bad", "price", "not a number")));
+            s.send(
+                s.itemTopic,
+                bad,
+                Events.upsert(
+                    s.itemType, bad, 1L, Map.of("title", "bad", "price", "not a number")));
           }
         }
         s.flush();
-        await().atMost(Duration.ofSeconds(60)).until(() -> s.dlqRecords().size() == 1
-            && s.weaviate().objects(s.itemCollection).keySet().containsAll(good));
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () ->
+                    s.dlqRecords().size() == 1
+                        && s.weaviate().objects(s.itemCollection).keySet().containsAll(good));
         assertThat(worker.stats().flushes()).isLessThanOrEqualTo(3);
         assertThat(s.weaviate().objects(s.itemCollection)).hasSize(20).doesNotContainKey(bad);
         ConsumerRecord<byte[], byte[]> dead = s.dlqRecords().get(0);
         assertThat(new String(dead.key(), StandardCharsets.UTF_8)).isEqualTo(bad);
         assertThat(new String(dead.value(), StandardCharsets.UTF_8)).contains("not a number");
         assertThat(DlqHeaders.text(dead.headers(), DlqHeaders.CATEGORY)).isEqualTo("REJECTED");
-        assertThat(DlqHeaders.text(dead.headers(), DlqHeaders.MESSAGE)).contains(bad).containsIgnoringCase("price");
+        assertThat(DlqHeaders.text(dead.headers(), DlqHeaders.MESSAGE))
+            .contains(bad)
+            .containsIgnoringCase("price");
         assertThat(DlqHeaders.text(dead.headers(), DlqHeaders.TOPIC)).isEqualTo(s.itemTopic);
-        assertThat(DlqHeaders.text(dead.headers(), DlqHeaders.COLLECTION)).isEqualTo(s.itemCollection);
-        assertThat(DlqHeaders.text(dead.headers(), DlqHeaders.STACKTRACE)).contains("WeaviateRejectedException");
+        assertThat(DlqHeaders.text(dead.headers(), DlqHeaders.COLLECTION))
+            .isEqualTo(s.itemCollection);
+        assertThat(DlqHeaders.text(dead.headers(), DlqHeaders.STACKTRACE))
+            .contains("WeaviateRejectedException");
         report("rejected: Weaviate said: " + DlqHeaders.text(dead.headers(), DlqHeaders.MESSAGE));
       }
     }
@@ -147,16 +192,33 @@ class SyncWorkerIT {
         headers.add("trace-id", new byte[] {1, 2, 3});
         byte[] malformed = "{\"type\":\"ItemChanged\",".getBytes(StandardCharsets.UTF_8);
         s.sendBytes(s.itemTopic, id.getBytes(StandardCharsets.UTF_8), malformed, headers);
-        s.send(s.itemTopic, id, "{\"type\":\"ItemChanged\",\"op\":\"UPSERT\",\"occurredAt\":\"2026-11-29T10:00:00Z\","
-            + "\"properties\":{}}");
-        s.send(s.itemTopic, other, Events.upsert(s.itemType, id, 1L, Map.of("title", "key differs")));
-        s.send(s.itemTopic, id, Events.upsert("InvoiceChanged", id, 1L, Map.of("title", "unknown type")));
-        s.send(s.itemTopic, id, Events.upsert(s.itemType, id, 1L, Map.of()).replace("\"UPSERT\"", "\"MERGE\""));
+        s.send(
+            s.itemTopic,
+            id,
+            "{\"type\":\"ItemChanged\",\"op\":\"UPSERT\",\"occurredAt\":\"2026-11-29T10:00:00Z\","
+                + "\"properties\":{}}");
+        s.send(
+            s.itemTopic, other, Events.upsert(s.itemType, id, 1L, Map.of("title", "key differs")));
+        s.send(
+            s.itemTopic,
+            id,
+            Events.upsert("InvoiceChanged", id, 1L, Map.of("title", "unknown type")));
+        s.send(
+            s.itemTopic,
+            id,
+            Events.upsert(s.itemType, id, 1L, Map.of()).replace("\"UPSERT\"", "\"MERGE\""));
         String valid = UUID.randomUUID().toString();
-        s.send(s.itemTopic, valid, Events.upsert(s.itemType, valid, 1L, Map.of("title", "still processed")));
+        s.send(
+            s.itemTopic,
+            valid,
+            Events.upsert(s.itemType, valid, 1L, Map.of("title", "still processed")));
         s.flush();
-        await().atMost(Duration.ofSeconds(60)).until(() -> s.dlqRecords().size() == 5
-            && s.weaviate().objects(s.itemCollection).containsKey(valid));
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () ->
+                    s.dlqRecords().size() == 5
+                        && s.weaviate().objects(s.itemCollection).containsKey(valid));
         Map<String, String> reasons = new LinkedHashMap<>();
         for (var r : s.dlqRecords()) {
           reasons.put(Long.toString(r.offset()), DlqHeaders.text(r.headers(), DlqHeaders.MESSAGE));
@@ -164,12 +226,13 @@ class SyncWorkerIT {
           assertThat(DlqHeaders.text(r.headers(), DlqHeaders.EXCEPTION))
               .isEqualTo("dev.weaviatesync.event.InvalidEventException");
         }
-        assertThat(reasons.values()).satisfiesExactly(
-            m -> assertThat(m).startsWith("malformed JSON"),
-            m -> assertThat(m).startsWith("id: is missing"),
-            m -> assertThat(m).startsWith("key: the record key"),
-            m -> assertThat(m).startsWith("type: unknown type 'InvoiceChanged'"),
-            m -> assertThat(m).startsWith("op: unknown op 'MERGE'"));
+        assertThat(reasons.values())
+            .satisfiesExactly(
+                m -> assertThat(m).startsWith("malformed JSON"),
+                m -> assertThat(m).startsWith("id: is missing"),
+                m -> assertThat(m).startsWith("key: the record key"),
+                m -> assertThat(m).startsWith("type: unknown type 'InvoiceChanged'"),
+                m -> assertThat(m).startsWith("op: unknown op 'MERGE'"));
         ConsumerRecord<byte[], byte[]> first = s.dlqRecords().get(0);
         assertThat(first.value()).isEqualTo(malformed);
         assertThat(first.headers().lastHeader("trace-id").value()).isEqualTo(new byte[] {1, 2, 3});
@@ -197,7 +260,9 @@ class SyncWorkerIT {
             s.send(e[0], e[1], e[2]);
           }
           s.flush();
-          await("the worker notices the outage").atMost(Duration.ofSeconds(60)).until(worker::weaviateDown);
+          await("the worker notices the outage")
+              .atMost(Duration.ofSeconds(60))
+              .until(worker::weaviateDown);
           long left = Duration.ofSeconds(30).toNanos() - (System.nanoTime() - stoppedAt);
           if (left > 0) {
             Thread.sleep(left / 1_000_000);
@@ -205,13 +270,16 @@ class SyncWorkerIT {
         } finally {
           stack.startWeaviate();
         }
-        await("Weaviate holds the latest state of every id").atMost(Duration.ofMinutes(5))
+        await("Weaviate holds the latest state of every id")
+            .atMost(Duration.ofMinutes(5))
             .pollInterval(Duration.ofSeconds(1))
             .until(() -> sameState(s.weaviate().objects(s.itemCollection), expected));
         assertThat(worker.stats().dlqTotal()).isZero();
         assertThat(s.dlqRecords()).isEmpty();
-        report("outage: Weaviate stopped 30 s mid-stream; retries " + worker.stats().retriesByCause()
-            + ", nothing dead-lettered, final state complete");
+        report(
+            "outage: Weaviate stopped 30 s mid-stream; retries "
+                + worker.stats().retriesByCause()
+                + ", nothing dead-lettered, final state complete");
       }
     }
   }
@@ -221,7 +289,9 @@ class SyncWorkerIT {
     try (var s = new Scenario(stack, "leaks", 1)) {
       // Warm up once: JVM-wide pools (Kafka metrics, gRPC's shared executors) start on first use.
       try (var w = Worker.start(s.config())) {
-        await().atMost(Duration.ofSeconds(60)).until(() -> w.streams().state().isRunningOrRebalancing());
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> w.streams().state().isRunningOrRebalancing());
       }
       await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(60)).until(() -> true);
       int baseline = liveThreads();
@@ -233,10 +303,16 @@ class SyncWorkerIT {
           await().atMost(Duration.ofSeconds(60)).until(() -> w.stats().written() == 1);
         }
       }
-      await("threads back to the baseline of " + baseline).atMost(Duration.ofSeconds(60))
+      await("threads back to the baseline of " + baseline)
+          .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofSeconds(1))
           .until(() -> liveThreads() <= baseline);
-      report("leaks: live threads after 5 start/stop cycles: " + liveThreads() + " (baseline " + baseline + ")");
+      report(
+          "leaks: live threads after 5 start/stop cycles: "
+              + liveThreads()
+              + " (baseline "
+              + baseline
+              + ")");
     }
   }
 
@@ -248,7 +324,8 @@ class SyncWorkerIT {
    * Random interleaving of upserts and deletes over {@code ids} ids with growing versions per id.
    * Fills {@code expected} with the final state: the last event of each id, absent when deleted.
    */
-  static List<String[]> generate(Scenario s, int count, int ids, Random rnd, Map<String, Map<String, Object>> expected) {
+  static List<String[]> generate(
+      Scenario s, int count, int ids, Random rnd, Map<String, Map<String, Object>> expected) {
     var idList = new ArrayList<String>();
     for (int i = 0; i < ids; i++) {
       idList.add(new UUID(rnd.nextLong(), rnd.nextLong()).toString());
@@ -275,7 +352,8 @@ class SyncWorkerIT {
   }
 
   /** Object by object: same ids, and each object's title, price, stock and tags as expected. */
-  static boolean sameState(Map<String, JsonNode> actual, Map<String, Map<String, Object>> expected) {
+  static boolean sameState(
+      Map<String, JsonNode> actual, Map<String, Map<String, Object>> expected) {
     if (!actual.keySet().equals(expected.keySet())) {
       return false;
     }
@@ -299,6 +377,7 @@ class SyncWorkerIT {
   static void report(String line) throws Exception {
     System.out.println("[it-report] " + line);
     Path f = LocalStack.root().resolve("target/it-report.txt");
-    Files.writeString(f, line + System.lineSeparator(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    Files.writeString(
+        f, line + System.lineSeparator(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
   }
 }

@@ -49,10 +49,17 @@ class VectorizerIT {
   @BeforeAll
   static void startProviderAndWeaviate() throws Exception {
     provider = new EmbeddingsStandIn();
-    int[] ports = LocalStack.startExtraWeaviate(WEAVIATE, Map.of("WEAVIATE_MODULES", "text2vec-openai",
-        // The module refuses to call without a key; the stand-in ignores it.
-        "OPENAI_APIKEY", "sk-dummy-not-a-key",
-        "TIKTOKEN_CACHE_DIR", seedTokenizerCache().toString()));
+    int[] ports =
+        LocalStack.startExtraWeaviate(
+            WEAVIATE,
+            Map.of(
+                "WEAVIATE_MODULES",
+                "text2vec-openai",
+                // The module refuses to call without a key; the stand-in ignores it.
+                "OPENAI_APIKEY",
+                "sk-dummy-not-a-key",
+                "TIKTOKEN_CACHE_DIR",
+                seedTokenizerCache().toString()));
     httpPort = ports[0];
     grpcPort = ports[1];
   }
@@ -70,12 +77,18 @@ class VectorizerIT {
     java.nio.file.Path dir = LocalStack.dir("tiktoken-cache");
     java.nio.file.Files.createDirectories(dir);
     String url = "https://openaipublic.blob.core.windows.net/encodings/cl100k_base.tiktoken";
-    byte[] sha1 = java.security.MessageDigest.getInstance("SHA-1").digest(url.getBytes(StandardCharsets.UTF_8));
+    byte[] sha1 =
+        java.security.MessageDigest.getInstance("SHA-1")
+            .digest(url.getBytes(StandardCharsets.UTF_8));
     var sb = new StringBuilder();
     for (int b = 0; b < 256; b++) {
-      sb.append(java.util.Base64.getEncoder().encodeToString(new byte[] {(byte) b})).append(' ').append(b).append('\n');
+      sb.append(java.util.Base64.getEncoder().encodeToString(new byte[] {(byte) b}))
+          .append(' ')
+          .append(b)
+          .append('\n');
     }
-    java.nio.file.Files.writeString(dir.resolve(java.util.HexFormat.of().formatHex(sha1)), sb.toString());
+    java.nio.file.Files.writeString(
+        dir.resolve(java.util.HexFormat.of().formatHex(sha1)), sb.toString());
     return dir;
   }
 
@@ -113,7 +126,10 @@ class VectorizerIT {
     var ids = new ArrayList<String>();
     for (int i = 0; i < n; i++) {
       String id = UUID.randomUUID().toString();
-      s.send(s.itemTopic, id, Events.upsert(s.itemType, id, 1L, Map.of("title", title + " " + i, "price", i)));
+      s.send(
+          s.itemTopic,
+          id,
+          Events.upsert(s.itemType, id, 1L, Map.of("title", title + " " + i, "price", i)));
       ids.add(id);
     }
     s.flush();
@@ -136,27 +152,34 @@ class VectorizerIT {
   @Test
   void shouldEmbedOnInsertRetryProviderOutagesAndDeadLetterOnlyTheRefusedObject() throws Exception {
     var w = new WeaviateRest(httpPort, null);
-    try (var s = scenario("vectorizer"); var worker = Worker.start(s.config())) {
+    try (var s = scenario("vectorizer");
+        var worker = Worker.start(s.config())) {
       assertThat(w.collectionExists(s.itemCollection)).isTrue();
 
       // (a) Objects get their vectors from the stand-in.
       List<String> first = send(s, 5, "lamp");
-      await("first objects written").atMost(Duration.ofSeconds(60))
+      await("first objects written")
+          .atMost(Duration.ofSeconds(60))
           .until(() -> w.objects(s.itemCollection).keySet().containsAll(first));
       for (String id : first) {
         float[] v = vector(w, s.itemCollection, id);
         assertThat(v).as("vector of " + id).isNotNull().hasSize(EmbeddingsStandIn.DIMENSIONS);
         String text = provider.textOf(v);
-        assertThat(text).as("the stand-in embedded this object's text").isNotNull().contains("lamp");
+        assertThat(text)
+            .as("the stand-in embedded this object's text")
+            .isNotNull()
+            .contains("lamp");
       }
       int requestsA = provider.requests.get();
 
-      // (b) A burst of 429s, then 503s, shorter than the retry budget: all written, nothing dead-lettered.
+      // (b) A burst of 429s, then 503s, shorter than the retry budget: all written, nothing
+      // dead-lettered.
       long retriesBefore = worker.stats().retriesTotal();
       provider.failNext(3, 429);
       provider.failNext(3, 503);
       List<String> second = send(s, 20, "chair");
-      await("second batch written after the provider recovered").atMost(Duration.ofSeconds(90))
+      await("second batch written after the provider recovered")
+          .atMost(Duration.ofSeconds(90))
           .until(() -> w.objects(s.itemCollection).keySet().containsAll(second));
       for (String id : second) {
         assertThat(vector(w, s.itemCollection, id)).as("vector of " + id).isNotNull();
@@ -170,11 +193,14 @@ class VectorizerIT {
       int batchedRefusalsBefore = provider.refusedWithOthers.get();
       var third = new ArrayList<>(send(s, 4, "table"));
       String bad = UUID.randomUUID().toString();
-      s.send(s.itemTopic, bad, Events.upsert(s.itemType, bad, 1L, Map.of("title", "desk " + MARKER)));
+      s.send(
+          s.itemTopic, bad, Events.upsert(s.itemType, bad, 1L, Map.of("title", "desk " + MARKER)));
       third.addAll(send(s, 4, "stool"));
-      await("the refused object is dead-lettered").atMost(Duration.ofSeconds(90))
+      await("the refused object is dead-lettered")
+          .atMost(Duration.ofSeconds(90))
           .until(() -> s.dlqRecords().size() == 1);
-      await("the others of its batch are written").atMost(Duration.ofSeconds(60))
+      await("the others of its batch are written")
+          .atMost(Duration.ofSeconds(60))
           .until(() -> w.objects(s.itemCollection).keySet().containsAll(third));
       var dlq = s.dlqRecords();
       assertThat(dlq).hasSize(1);
@@ -187,16 +213,34 @@ class VectorizerIT {
       assertThat(s.dlqRecords()).hasSize(1);
       assertThat(worker.failure()).isNull();
 
-      SyncWorkerIT.report("vectorizer: (a) " + first.size() + " objects embedded by the stand-in ("
-          + requestsA + " provider requests); (b) 3x429 + 3x503: " + second.size() + " written, DLQ 0, retries "
-          + retriesB + " (" + worker.stats().retriesByCause() + "); (c) 400 on 1 of " + (third.size() + 1)
-          + ": DLQ 1 REJECTED, " + third.size() + " written; provider 400s on requests with other inputs: "
-          + (provider.refusedWithOthers.get() - batchedRefusalsBefore) + "; provider request sizes "
-          + provider.sizes + "; DLQ message: " + message);
+      SyncWorkerIT.report(
+          "vectorizer: (a) "
+              + first.size()
+              + " objects embedded by the stand-in ("
+              + requestsA
+              + " provider requests); (b) 3x429 + 3x503: "
+              + second.size()
+              + " written, DLQ 0, retries "
+              + retriesB
+              + " ("
+              + worker.stats().retriesByCause()
+              + "); (c) 400 on 1 of "
+              + (third.size() + 1)
+              + ": DLQ 1 REJECTED, "
+              + third.size()
+              + " written; provider 400s on requests with other inputs: "
+              + (provider.refusedWithOthers.get() - batchedRefusalsBefore)
+              + "; provider request sizes "
+              + provider.sizes
+              + "; DLQ message: "
+              + message);
     } catch (AssertionError | RuntimeException e) {
       String log = readLog();
-      System.err.println("provider request sizes: " + provider.sizes + "\nlast Weaviate log lines:\n"
-          + log.substring(Math.max(0, log.length() - 4000)));
+      System.err.println(
+          "provider request sizes: "
+              + provider.sizes
+              + "\nlast Weaviate log lines:\n"
+              + log.substring(Math.max(0, log.length() - 4000)));
       throw e;
     }
   }
@@ -258,29 +302,46 @@ class VectorizerIT {
         }
         if (status != null) {
           failed.incrementAndGet();
-          respond(ex, status, status == 429
-              ? error("Rate limit reached for text-embedding-3-small (stand-in)", "requests")
-              : error("The server is currently overloaded (stand-in)", "server_error"), n);
+          respond(
+              ex,
+              status,
+              status == 429
+                  ? error("Rate limit reached for text-embedding-3-small (stand-in)", "requests")
+                  : error("The server is currently overloaded (stand-in)", "server_error"),
+              n);
           return;
         }
         if (input.stream().anyMatch(t -> t.toLowerCase(Locale.ROOT).contains(MARKER))) {
           if (input.size() > 1) {
             refusedWithOthers.incrementAndGet();
           }
-          respond(ex, 400, error("Invalid input: '" + MARKER + "' is not allowed (stand-in)", "invalid_request_error"), n);
+          respond(
+              ex,
+              400,
+              error(
+                  "Invalid input: '" + MARKER + "' is not allowed (stand-in)",
+                  "invalid_request_error"),
+              n);
           return;
         }
-        ObjectNode body = MAPPER.createObjectNode().put("object", "list").put("model", req.path("model").asText());
+        ObjectNode body =
+            MAPPER
+                .createObjectNode()
+                .put("object", "list")
+                .put("model", req.path("model").asText());
         ArrayNode data = body.putArray("data");
         for (int i = 0; i < input.size(); i++) {
           float[] v = embed(input.get(i));
           embedded.put(key(v), input.get(i));
-          ArrayNode e = data.addObject().put("object", "embedding").put("index", i).putArray("embedding");
+          ArrayNode e =
+              data.addObject().put("object", "embedding").put("index", i).putArray("embedding");
           for (float f : v) {
             e.add(f);
           }
         }
-        body.putObject("usage").put("prompt_tokens", input.size() * 5).put("total_tokens", input.size() * 5);
+        body.putObject("usage")
+            .put("prompt_tokens", input.size() * 5)
+            .put("total_tokens", input.size() * 5);
         ex.getResponseHeaders().add("x-ratelimit-limit-requests", "10000");
         ex.getResponseHeaders().add("x-ratelimit-remaining-requests", "9999");
         ex.getResponseHeaders().add("x-ratelimit-reset-requests", "6ms");
@@ -293,11 +354,16 @@ class VectorizerIT {
 
     private static ObjectNode error(String message, String type) {
       ObjectNode n = MAPPER.createObjectNode();
-      n.putObject("error").put("message", message).put("type", type).putNull("param").putNull("code");
+      n.putObject("error")
+          .put("message", message)
+          .put("type", type)
+          .putNull("param")
+          .putNull("code");
       return n;
     }
 
-    private static void respond(HttpExchange ex, int status, JsonNode body, int requestNo) throws IOException {
+    private static void respond(HttpExchange ex, int status, JsonNode body, int requestNo)
+        throws IOException {
       byte[] bytes = MAPPER.writeValueAsBytes(body);
       ex.getResponseHeaders().add("Content-Type", "application/json");
       ex.getResponseHeaders().add("x-request-id", "req-" + requestNo);

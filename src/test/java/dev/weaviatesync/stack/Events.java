@@ -10,7 +10,8 @@ public final class Events {
 
   private Events() {}
 
-  public static String upsert(String type, String id, Long version, Map<String, Object> properties) {
+  public static String upsert(
+      String type, String id, Long version, Map<String, Object> properties) {
     ObjectNode n = base(type, "UPSERT", id, version);
     n.set("properties", MAPPER.valueToTree(properties));
     return n.toString();

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * and restarts the servers (the fault suite) without touching the shared one.
  */
 public final class LocalStack implements BeforeAllCallback {
-  private static final Path ROOT = Path.of(System.getProperty("project.basedir", ".")).toAbsolutePath();
+  private static final Path ROOT =
+      Path.of(System.getProperty("project.basedir", ".")).toAbsolutePath();
   private static final Path DIR = ROOT.resolve("target/it-stack");
   private static LocalStack instance;
   private static RuntimeException startFailure;
@@ -45,8 +46,8 @@ public final class LocalStack implements BeforeAllCallback {
   }
 
   /**
-   * A stack of the caller's own under {@code dir} (wiped first), not shared with other tests; failing
-   * to start throws. Stopped by {@link #stop()} or when the JVM exits.
+   * A stack of the caller's own under {@code dir} (wiped first), not shared with other tests;
+   * failing to start throws. Stopped by {@link #stop()} or when the JVM exits.
    */
   public static LocalStack startAt(Path dir) {
     var s = new LocalStack(dir);
@@ -74,8 +75,9 @@ public final class LocalStack implements BeforeAllCallback {
       if ("true".equals(System.getenv("CI"))) {
         throw startFailure;
       }
-      Assumptions.abort("local Kafka/Weaviate stack could not start (set CI=true to make this a failure): "
-          + startFailure.getMessage());
+      Assumptions.abort(
+          "local Kafka/Weaviate stack could not start (set CI=true to make this a failure): "
+              + startFailure.getMessage());
     }
     return instance;
   }
@@ -88,7 +90,8 @@ public final class LocalStack implements BeforeAllCallback {
       if (Files.isDirectory(dir)) {
         try (var dirs = Files.list(dir)) {
           // Tests' own servers (startExtraWeaviate) of a killed JVM, too.
-          dirs.filter(d -> Files.exists(d.resolve("pid"))).forEach(d -> quietly("scripts/weaviate.sh", "stop", d.toString()));
+          dirs.filter(d -> Files.exists(d.resolve("pid")))
+              .forEach(d -> quietly("scripts/weaviate.sh", "stop", d.toString()));
         }
       }
       deleteRecursively(dir);
@@ -127,7 +130,10 @@ public final class LocalStack implements BeforeAllCallback {
     return new WeaviateRest(weaviateHttpPort);
   }
 
-  /** Stops the Weaviate server (TERM); {@link #startWeaviate()} brings it back on the same ports and data. */
+  /**
+   * Stops the Weaviate server (TERM); {@link #startWeaviate()} brings it back on the same ports and
+   * data.
+   */
   public void stopWeaviate() {
     script("scripts/weaviate.sh", "stop", weaviateDir.toString());
   }
@@ -136,12 +142,18 @@ public final class LocalStack implements BeforeAllCallback {
     script("scripts/weaviate.sh", "start", weaviateDir.toString());
   }
 
-  /** SIGKILL of the Weaviate server; returns once it is dead. {@link #startWeaviate()} restarts it on the same data. */
+  /**
+   * SIGKILL of the Weaviate server; returns once it is dead. {@link #startWeaviate()} restarts it
+   * on the same data.
+   */
   public void killWeaviate() throws Exception {
     kill(weaviateDir);
   }
 
-  /** SIGKILL of the broker; returns once it is dead. {@link #startBroker()} restarts it on the same log dirs. */
+  /**
+   * SIGKILL of the broker; returns once it is dead. {@link #startBroker()} restarts it on the same
+   * log dirs.
+   */
   public void killBroker() throws Exception {
     kill(kafkaDir);
   }
@@ -174,8 +186,9 @@ public final class LocalStack implements BeforeAllCallback {
   }
 
   /**
-   * Whether {@code pid} runs. A server is started in the background of a script that exits, so it is
-   * reparented to PID 1; where that does not reap, a killed server stays a zombie (see scripts/lib.sh).
+   * Whether {@code pid} runs. A server is started in the background of a script that exits, so it
+   * is reparented to PID 1; where that does not reap, a killed server stays a zombie (see
+   * scripts/lib.sh).
    */
   public static boolean running(long pid) {
     Path stat = Path.of("/proc", Long.toString(pid), "stat");
@@ -190,7 +203,9 @@ public final class LocalStack implements BeforeAllCallback {
     return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
   }
 
-  /** SIGSTOP: Weaviate hangs (accepts connections, answers nothing) until {@link #thawWeaviate()}. */
+  /**
+   * SIGSTOP: Weaviate hangs (accepts connections, answers nothing) until {@link #thawWeaviate()}.
+   */
   public void freezeWeaviate() throws Exception {
     signalWeaviate("STOP");
   }
@@ -217,7 +232,8 @@ public final class LocalStack implements BeforeAllCallback {
    * given environment for scripts/weaviate.sh (WEAVIATE_API_KEYS, WEAVIATE_MODULES, ...); the same
    * {@code dir} again restarts it on the same ports and data. Returns its REST and gRPC ports.
    */
-  public static int[] startExtraWeaviate(Path dir, java.util.Map<String, String> env) throws IOException {
+  public static int[] startExtraWeaviate(Path dir, java.util.Map<String, String> env)
+      throws IOException {
     script(env, "scripts/weaviate.sh", "start", dir.toString());
     String[] ports = Files.readString(dir.resolve("ports")).trim().split("\\s+");
     return new int[] {Integer.parseInt(ports[0]), Integer.parseInt(ports[1])};
@@ -241,18 +257,23 @@ public final class LocalStack implements BeforeAllCallback {
     cmd.addAll(List.of(args));
     try {
       Path log = Files.createTempFile("stack", ".log");
-      var builder = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true)
-          .redirectOutput(log.toFile());
+      var builder =
+          new ProcessBuilder(cmd)
+              .directory(ROOT.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile());
       builder.environment().putAll(env);
       Process p = builder.start();
       if (!p.waitFor(15, TimeUnit.MINUTES)) {
         p.destroyForcibly();
-        throw new IllegalStateException(String.join(" ", cmd) + " did not finish within 15 minutes");
+        throw new IllegalStateException(
+            String.join(" ", cmd) + " did not finish within 15 minutes");
       }
       String out = Files.readString(log, StandardCharsets.UTF_8);
       Files.deleteIfExists(log);
       if (p.exitValue() != 0) {
-        throw new IllegalStateException(String.join(" ", cmd) + " failed (exit " + p.exitValue() + "):\n" + out);
+        throw new IllegalStateException(
+            String.join(" ", cmd) + " failed (exit " + p.exitValue() + "):\n" + out);
       }
     } catch (IOException e) {
       throw new IllegalStateException("cannot run " + cmd + ": " + e, e);

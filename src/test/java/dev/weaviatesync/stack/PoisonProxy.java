@@ -11,10 +11,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP relay on 127.0.0.1 in front of the real Weaviate's gRPC port that drops the connection
- * whenever a request carries {@code marker}: a batch with one object Weaviate "cannot take" fails as
- * a whole with a transient gRPC error (UNAVAILABLE), while every other request, the readiness probe's
- * among them, reaches the real server. gRPC sends protobuf uncompressed by default, so the marker
- * text of a property appears as it is in the byte stream.
+ * whenever a request carries {@code marker}: a batch with one object Weaviate "cannot take" fails
+ * as a whole with a transient gRPC error (UNAVAILABLE), while every other request, the readiness
+ * probe's among them, reaches the real server. gRPC sends protobuf uncompressed by default, so the
+ * marker text of a property appears as it is in the byte stream.
  */
 public final class PoisonProxy implements AutoCloseable {
   private final ServerSocket server;
@@ -54,34 +54,38 @@ public final class PoisonProxy implements AutoCloseable {
   }
 
   private void pump(Socket from, Socket to, boolean inspect) {
-    Thread t = new Thread(() -> {
-      byte[] buf = new byte[64 * 1024];
-      byte[] window = new byte[0];
-      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-        int n;
-        while ((n = in.read(buf)) > 0) {
-          if (inspect) {
-            // The marker may straddle two reads: look at the end of the last one, too.
-            byte[] seen = new byte[window.length + n];
-            System.arraycopy(window, 0, seen, 0, window.length);
-            System.arraycopy(buf, 0, seen, window.length, n);
-            if (indexOf(seen, marker) >= 0) {
-              drops.incrementAndGet();
-              break;
-            }
-            int keep = Math.min(seen.length, marker.length - 1);
-            window = java.util.Arrays.copyOfRange(seen, seen.length - keep, seen.length);
-          }
-          out.write(buf, 0, n);
-          out.flush();
-        }
-      } catch (IOException e) {
-        // the other side closed
-      } finally {
-        closeQuietly(from);
-        closeQuietly(to);
-      }
-    }, "poison-proxy-pump");
+    Thread t =
+        new Thread(
+            () -> {
+              byte[] buf = new byte[64 * 1024];
+              byte[] window = new byte[0];
+              try (InputStream in = from.getInputStream();
+                  OutputStream out = to.getOutputStream()) {
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                  if (inspect) {
+                    // The marker may straddle two reads: look at the end of the last one, too.
+                    byte[] seen = new byte[window.length + n];
+                    System.arraycopy(window, 0, seen, 0, window.length);
+                    System.arraycopy(buf, 0, seen, window.length, n);
+                    if (indexOf(seen, marker) >= 0) {
+                      drops.incrementAndGet();
+                      break;
+                    }
+                    int keep = Math.min(seen.length, marker.length - 1);
+                    window = java.util.Arrays.copyOfRange(seen, seen.length - keep, seen.length);
+                  }
+                  out.write(buf, 0, n);
+                  out.flush();
+                }
+              } catch (IOException e) {
+                // the other side closed
+              } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+              }
+            },
+            "poison-proxy-pump");
     t.setDaemon(true);
     t.start();
   }

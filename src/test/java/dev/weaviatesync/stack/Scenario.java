@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -46,7 +45,8 @@ public final class Scenario implements AutoCloseable {
     this.stack = stack;
     int n = SEQ.incrementAndGet();
     this.prefix = name.toLowerCase() + "-" + n + "-" + System.currentTimeMillis() % 100000;
-    String cap = Character.toUpperCase(name.charAt(0)) + name.substring(1).replaceAll("[^A-Za-z0-9]", "");
+    String cap =
+        Character.toUpperCase(name.charAt(0)) + name.substring(1).replaceAll("[^A-Za-z0-9]", "");
     this.itemTopic = prefix + "-item-changed";
     this.taskTopic = prefix + "-task-changed";
     this.itemCollection = "Item" + cap + n + System.currentTimeMillis() % 100000;
@@ -74,8 +74,13 @@ public final class Scenario implements AutoCloseable {
     values.put("admin.port", "0");
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrap()))) {
       // Created and waited on until every partition accepts writes (Topics explains why).
-      Topics.createAndAwait(admin, List.of(new NewTopic(itemTopic, partitions, (short) 1),
-          new NewTopic(taskTopic, partitions, (short) 1), new NewTopic(dlqTopic, 1, (short) 1)), Duration.ofSeconds(60));
+      Topics.createAndAwait(
+          admin,
+          List.of(
+              new NewTopic(itemTopic, partitions, (short) 1),
+              new NewTopic(taskTopic, partitions, (short) 1),
+              new NewTopic(dlqTopic, 1, (short) 1)),
+          Duration.ofSeconds(60));
     }
     var p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrap());
@@ -88,10 +93,11 @@ public final class Scenario implements AutoCloseable {
   /** The configuration as CLI arguments ({@code --set k=v ...}). */
   public List<String> cliArgs() {
     var args = new ArrayList<String>();
-    values.forEach((k, v) -> {
-      args.add("--set");
-      args.add(k + "=" + v);
-    });
+    values.forEach(
+        (k, v) -> {
+          args.add("--set");
+          args.add(k + "=" + v);
+        });
     return args;
   }
 
@@ -112,7 +118,10 @@ public final class Scenario implements AutoCloseable {
   }
 
   /** The configuration as a properties file, for a worker started as a process. */
-  /** A {@link dev.weaviatesync.producer.ChangePublisher} for this scenario's types, topics and broker. */
+  /**
+   * A {@link dev.weaviatesync.producer.ChangePublisher} for this scenario's types, topics and
+   * broker.
+   */
   public dev.weaviatesync.producer.ChangePublisher publisher() {
     var topics = new LinkedHashMap<String, String>();
     config().types().forEach(t -> topics.put(t.name(), t.topic()));
@@ -131,8 +140,13 @@ public final class Scenario implements AutoCloseable {
   }
 
   public void send(String topic, String key, String value) {
-    producer.send(new ProducerRecord<>(topic, null, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
-        value == null ? null : value.getBytes(StandardCharsets.UTF_8), new RecordHeaders()));
+    producer.send(
+        new ProducerRecord<>(
+            topic,
+            null,
+            key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+            value == null ? null : value.getBytes(StandardCharsets.UTF_8),
+            new RecordHeaders()));
   }
 
   public void sendBytes(String topic, byte[] key, byte[] value, RecordHeaders headers) {

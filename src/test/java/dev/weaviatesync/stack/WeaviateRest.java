@@ -14,7 +14,8 @@ import java.util.TreeMap;
 /** Reads Weaviate over plain REST, independently of the client the worker uses. */
 public final class WeaviateRest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
   private final String apiKey;
 
@@ -33,7 +34,9 @@ public final class WeaviateRest {
     return apiKey == null ? b : b.header("Authorization", "Bearer " + apiKey);
   }
 
-  /** Every object of {@code collection}: id → properties. Empty when the collection does not exist. */
+  /**
+   * Every object of {@code collection}: id → properties. Empty when the collection does not exist.
+   */
   public Map<String, JsonNode> objects(String collection) {
     var out = new TreeMap<String, JsonNode>();
     if (!collectionExists(collection)) {
@@ -41,7 +44,12 @@ public final class WeaviateRest {
     }
     String after = null;
     while (true) {
-      String url = base + "/v1/objects?class=" + collection + "&limit=500" + (after == null ? "" : "&after=" + after);
+      String url =
+          base
+              + "/v1/objects?class="
+              + collection
+              + "&limit=500"
+              + (after == null ? "" : "&after=" + after);
       JsonNode page = get(url);
       if (page == null) {
         return out;
@@ -69,10 +77,16 @@ public final class WeaviateRest {
   /** Sends a raw request; returns the status code. */
   public int send(String method, String path, String json) {
     try {
-      var req = request(base + path).timeout(Duration.ofSeconds(30))
-          .header("Content-Type", "application/json")
-          .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))
-          .build();
+      var req =
+          request(base + path)
+              .timeout(Duration.ofSeconds(30))
+              .header("Content-Type", "application/json")
+              .method(
+                  method,
+                  json == null
+                      ? HttpRequest.BodyPublishers.noBody()
+                      : HttpRequest.BodyPublishers.ofString(json))
+              .build();
       return HTTP.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (IOException e) {
       throw new IllegalStateException(method + " " + path + ": " + e, e);
@@ -84,13 +98,16 @@ public final class WeaviateRest {
 
   private JsonNode get(String url) {
     try {
-      var resp = HTTP.send(request(url).timeout(Duration.ofSeconds(30)).GET().build(),
-          HttpResponse.BodyHandlers.ofString());
+      var resp =
+          HTTP.send(
+              request(url).timeout(Duration.ofSeconds(30)).GET().build(),
+              HttpResponse.BodyHandlers.ofString());
       if (resp.statusCode() == 404) {
         return null;
       }
       if (resp.statusCode() != 200) {
-        throw new IllegalStateException("GET " + url + " -> " + resp.statusCode() + ": " + resp.body());
+        throw new IllegalStateException(
+            "GET " + url + " -> " + resp.statusCode() + ": " + resp.body());
       }
       return MAPPER.readTree(resp.body());
     } catch (IOException e) {

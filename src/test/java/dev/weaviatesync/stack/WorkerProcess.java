@@ -20,18 +20,33 @@ public final class WorkerProcess implements AutoCloseable {
   }
 
   /** Same, with extra environment variables for the process. */
-  public static WorkerProcess start(Path config, java.util.Map<String, String> env) throws Exception {
+  public static WorkerProcess start(Path config, java.util.Map<String, String> env)
+      throws Exception {
     return start(config, env, Files.createTempFile("worker", ".log"));
   }
 
   /** Same, with its output appended to {@code log}. */
-  public static WorkerProcess start(Path config, java.util.Map<String, String> env, Path log) throws Exception {
+  public static WorkerProcess start(Path config, java.util.Map<String, String> env, Path log)
+      throws Exception {
     Path root = LocalStack.root();
-    String cp = root.resolve("target/classes") + ":" + Files.readString(root.resolve("target/runtime.classpath")).trim();
-    var cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-cp", cp,
-        "dev.weaviatesync.cli.Main", "run", "--config", config.toString());
-    var builder = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    String cp =
+        root.resolve("target/classes")
+            + ":"
+            + Files.readString(root.resolve("target/runtime.classpath")).trim();
+    var cmd =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx512m",
+            "-cp",
+            cp,
+            "dev.weaviatesync.cli.Main",
+            "run",
+            "--config",
+            config.toString());
+    var builder =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().putAll(env);
     Process p = builder.start();
     return new WorkerProcess(p, log);

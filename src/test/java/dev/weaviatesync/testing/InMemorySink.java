@@ -13,15 +13,21 @@ import java.util.function.Supplier;
 /** A Weaviate stand-in for unit tests: upsert replaces, delete removes, failures on demand. */
 public final class InMemorySink implements WeaviateSink {
   public final Map<String, Map<String, UpsertObject>> collections = new ConcurrentHashMap<>();
+
   /** Ids that Weaviate rejects per object, with the message. */
   public final Map<String, String> rejectIds = new HashMap<>();
+
   /** When set, every call throws what it supplies (a whole-batch failure). */
   public volatile Supplier<RuntimeException> failWith;
+
   public volatile boolean ready = true;
+
   /** Ids that make the server fail any whole request that contains them (a poison object). */
   public final java.util.Set<String> poisonIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   /** Each call waits this long first (a Weaviate that hangs until the call times out). */
   public volatile long delayMs;
+
   public final List<String> calls = new ArrayList<>();
   public int objectWrites;
 
@@ -33,7 +39,8 @@ public final class InMemorySink implements WeaviateSink {
       throw failWith.get();
     }
     if (objects.stream().anyMatch(o -> poisonIds.contains(o.id()))) {
-      throw new io.grpc.StatusRuntimeException(io.grpc.Status.INTERNAL.withDescription("panic while handling the batch"));
+      throw new io.grpc.StatusRuntimeException(
+          io.grpc.Status.INTERNAL.withDescription("panic while handling the batch"));
     }
     var errors = new LinkedHashMap<String, String>();
     for (UpsertObject o : objects) {
@@ -54,7 +61,8 @@ public final class InMemorySink implements WeaviateSink {
     if (failWith != null) {
       throw failWith.get();
     }
-    ids.forEach(id -> collections.computeIfAbsent(collection, c -> new ConcurrentHashMap<>()).remove(id));
+    ids.forEach(
+        id -> collections.computeIfAbsent(collection, c -> new ConcurrentHashMap<>()).remove(id));
     objectWrites += ids.size();
     return Map.of();
   }

@@ -10,71 +10,109 @@ import java.util.Set;
 
 /**
  * What the worker must do, written from the README's contract ("How it works" → Version guard,
- * Dedupe, Flush; "Delivery guarantees and the retry policy"; "Event contract"), not from
- * {@code src/main}. One instance stands for one task (one input partition of one type) and the
- * Weaviate collection behind it.
+ * Dedupe, Flush; "Delivery guarantees and the retry policy"; "Event contract"), not from {@code
+ * src/main}. One instance stands for one task (one input partition of one type) and the Weaviate
+ * collection behind it.
  *
  * <p>Per id it keeps the version guard's memory ({@link Guard}: the highest version accepted so
- * far, whether the event at that version was a {@code DELETE}, whether it was dead-lettered) and the
- * pending write (the latest accepted event). Those, the pending count and the dead-letter records are
- * <em>transactional</em>: under exactly-once they are committed together with the input offsets,
- * so an abort rolls them back ({@link #snapshot()} / {@link #restore}). What Weaviate holds, the
- * log of writes made to it, and the fixes made to its schema are not: a write that happened stays.
+ * far, whether the event at that version was a {@code DELETE}, whether it was dead-lettered) and
+ * the pending write (the latest accepted event). Those, the pending count and the dead-letter
+ * records are <em>transactional</em>: under exactly-once they are committed together with the input
+ * offsets, so an abort rolls them back ({@link #snapshot()} / {@link #restore}). What Weaviate
+ * holds, the log of writes made to it, and the fixes made to its schema are not: a write that
+ * happened stays.
  *
  * <p>The contract, per id, with {@code H} the highest version accepted so far:
+ *
  * <ul>
  *   <li>version {@code v < H}: stale, dropped;
  *   <li>{@code v == H}: an UPSERT after a DELETE of that version is stale (deletes stick); a DELETE
  *       after an UPSERT of that version is applied (delete wins); the same op again is a no-op
- *       ("repeated", nothing written again) unless the event at {@code H} was dead-lettered, then it
- *       is applied again (what {@code dlq replay} relies on);
+ *       ("repeated", nothing written again) unless the event at {@code H} was dead-lettered, then
+ *       it is applied again (what {@code dlq replay} relies on);
  *   <li>{@code v > H}, or no {@code H} yet: accepted;
  *   <li>no version (a tombstone, or an unversioned UPSERT/DELETE): never stale, applied in arrival
  *       order, and it inherits {@code H}: it becomes the event at {@code H}.
  * </ul>
+ *
  * Dedupe: the pending write of an id is replaced by each accepted event, so a flush writes at most
  * once per id. Flush: every {@code flush.interval.ms}, or as soon as {@code flush.max.records} ids
  * are pending: one batch upsert, then one batch delete. Weaviate's verdict on an object depends on
- * what it carries ({@link #verdictOf}): a rejected object is dead-lettered alone ({@code REJECTED});
- * an object that makes Weaviate refuse the whole batch with a permanent error is isolated by
- * splitting and dead-lettered alone ({@code PERMANENT}); an object that keeps failing with a
- * transient per-object error on a healthy Weaviate is dead-lettered once the retry budget is spent
- * ({@code TRANSIENT_EXHAUSTED}); in each case the rest of the batch is written and Weaviate keeps
- * what it had for that id, and the guard remembers the event at {@code H} as dead-lettered. A record
- * that breaks the event contract is dead-lettered at once ({@code INVALID_EVENT}) and changes
- * nothing else.
+ * what it carries ({@link #verdictOf}): a rejected object is dead-lettered alone ({@code
+ * REJECTED}); an object that makes Weaviate refuse the whole batch with a permanent error is
+ * isolated by splitting and dead-lettered alone ({@code PERMANENT}); an object that keeps failing
+ * with a transient per-object error on a healthy Weaviate is dead-lettered once the retry budget is
+ * spent ({@code TRANSIENT_EXHAUSTED}); in each case the rest of the batch is written and Weaviate
+ * keeps what it had for that id, and the guard remembers the event at {@code H} as dead-lettered. A
+ * record that breaks the event contract is dead-lettered at once ({@code INVALID_EVENT}) and
+ * changes nothing else.
  */
 final class ReferenceModel {
 
-  enum Op { UPSERT, DELETE }
+  enum Op {
+    UPSERT,
+    DELETE
+  }
 
-  enum Verdict { ACCEPTED, STALE, REPEATED, INVALID }
+  enum Verdict {
+    ACCEPTED,
+    STALE,
+    REPEATED,
+    INVALID
+  }
 
-  /** Where a fatal (401-like) sink error is armed to strike: the next call, or the next delete call. */
-  enum FatalArm { NONE, NEXT_CALL, NEXT_DELETE_CALL }
+  /**
+   * Where a fatal (401-like) sink error is armed to strike: the next call, or the next delete call.
+   */
+  enum FatalArm {
+    NONE,
+    NEXT_CALL,
+    NEXT_DELETE_CALL
+  }
 
-  /** Property {@code p<k>} that Weaviate's schema lacks until {@link #fix}: the object is rejected. */
+  /**
+   * Property {@code p<k>} that Weaviate's schema lacks until {@link #fix}: the object is rejected.
+   */
   static final int MISSING_PROPERTY_1 = 1;
+
   static final int MISSING_PROPERTY_2 = 2;
-  /** Property {@code p3}: Weaviate refuses any batch that holds the object with a permanent error (422). */
+
+  /**
+   * Property {@code p3}: Weaviate refuses any batch that holds the object with a permanent error
+   * (422).
+   */
   static final int POISON = 3;
+
   /** Property {@code p4}: Weaviate keeps failing the object with a transient per-object error. */
   static final int ALWAYS_TRANSIENT = 4;
 
   /**
    * One record as it arrives. {@code send} identifies this delivery (the same bytes may be sent
    * again, with another {@code send}); {@code props} is the full state of an UPSERT; {@code marker}
-   * is the property {@code p<marker>} that decides Weaviate's verdict on it (0: none, see
-   * {@link #MISSING_PROPERTY_1} ...); {@code invalid} marks a record that breaks the event contract.
+   * is the property {@code p<marker>} that decides Weaviate's verdict on it (0: none, see {@link
+   * #MISSING_PROPERTY_1} ...); {@code invalid} marks a record that breaks the event contract.
    */
-  record Event(int send, String id, Op op, Long version, Map<String, Object> props, int marker, boolean invalid) {}
+  record Event(
+      int send,
+      String id,
+      Op op,
+      Long version,
+      Map<String, Object> props,
+      int marker,
+      boolean invalid) {}
 
-  /** The version guard's memory of one id: H, the op of the event at H, and whether it was dead-lettered. */
+  /**
+   * The version guard's memory of one id: H, the op of the event at H, and whether it was
+   * dead-lettered.
+   */
   record Guard(Long h, Op op, boolean deadLettered) {}
 
   record IdState(Guard guard, Event pending) {}
 
-  /** A write that reached Weaviate: at which step, for which id, an upsert (with properties) or a delete. */
+  /**
+   * A write that reached Weaviate: at which step, for which id, an upsert (with properties) or a
+   * delete.
+   */
   record Write(int step, String id, Op op, Map<String, Object> props) {
     @Override
     public String toString() {
@@ -108,9 +146,15 @@ final class ReferenceModel {
   private final Map<String, List<Write>> writes = new HashMap<>();
   private final Set<Integer> fixedMarkers = new HashSet<>();
   private FatalArm fatal = FatalArm.NONE;
-  /** Counters ("counted as stale", "counted as repeated"): in memory, so an abort does not roll them back. */
+
+  /**
+   * Counters ("counted as stale", "counted as repeated"): in memory, so an abort does not roll them
+   * back.
+   */
   private long stale;
+
   private long repeated;
+
   /** How often each case of the contract came up, for the test's summary. */
   private final Map<String, Long> coverage = new HashMap<>();
 
@@ -118,7 +162,10 @@ final class ReferenceModel {
     this.flushMaxRecords = flushMaxRecords;
   }
 
-  /** One record arrives at {@code step}; {@code fatal} when the flush it triggered hit a fatal sink error. */
+  /**
+   * One record arrives at {@code step}; {@code fatal} when the flush it triggered hit a fatal sink
+   * error.
+   */
   Result onEvent(Event e, int step) {
     if (e.invalid()) {
       dlq.add(new Dead(e.send(), e.id(), "INVALID_EVENT"));
@@ -155,8 +202,12 @@ final class ReferenceModel {
     if (g == null || g.h() == null) {
       return "versioned " + op + ", no H yet";
     }
-    String rel = e.version() > g.h() ? "v > H" : e.version() < g.h() ? "v < H" : "v == H after " + g.op()
-        + (g.deadLettered() ? " (dead-lettered)" : "");
+    String rel =
+        e.version() > g.h()
+            ? "v > H"
+            : e.version() < g.h()
+                ? "v < H"
+                : "v == H after " + g.op() + (g.deadLettered() ? " (dead-lettered)" : "");
     return op + " " + rel + ": " + verdict.name().toLowerCase();
   }
 
@@ -168,10 +219,14 @@ final class ReferenceModel {
     return coverage;
   }
 
-  /** Weaviate's verdict on one upserted object: null when it is written, else the dead-letter category. */
+  /**
+   * Weaviate's verdict on one upserted object: null when it is written, else the dead-letter
+   * category.
+   */
   String verdictOf(Event e) {
     return switch (e.marker()) {
-      case MISSING_PROPERTY_1, MISSING_PROPERTY_2 -> fixedMarkers.contains(e.marker()) ? null : "REJECTED";
+      case MISSING_PROPERTY_1, MISSING_PROPERTY_2 ->
+          fixedMarkers.contains(e.marker()) ? null : "REJECTED";
       case POISON -> "PERMANENT";
       case ALWAYS_TRANSIENT -> "TRANSIENT_EXHAUSTED";
       default -> null;

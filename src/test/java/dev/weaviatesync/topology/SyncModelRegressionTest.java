@@ -34,7 +34,8 @@ class SyncModelRegressionTest {
     if (missingProperty != null) {
       props.put(missingProperty, "x");
     }
-    return TopologyHarness.record(send++, ID, Events.upsert(TopologyHarness.TYPE, ID, version, props));
+    return TopologyHarness.record(
+        send++, ID, Events.upsert(TopologyHarness.TYPE, ID, version, props));
   }
 
   private TestRecord<byte[], byte[]> upsert(Long version, String title) {
@@ -58,16 +59,22 @@ class SyncModelRegressionTest {
   }
 
   private List<String> writes() {
-    return harness.sink.writes.stream().filter(w -> w.id().equals(ID))
-        .map(w -> w.op() == Op.DELETE ? "DELETE" : "UPSERT " + w.props().get("title")).toList();
+    return harness.sink.writes.stream()
+        .filter(w -> w.id().equals(ID))
+        .map(w -> w.op() == Op.DELETE ? "DELETE" : "UPSERT " + w.props().get("title"))
+        .toList();
   }
 
   private List<String> deadLetters() {
     harness.commit();
-    return harness.deadLetters().stream().map(d -> "send " + d.send() + " " + d.category()).toList();
+    return harness.deadLetters().stream()
+        .map(d -> "send " + d.send() + " " + d.category())
+        .toList();
   }
 
-  /** SyncModelTest, first counterexample on cc48c54: v0 UPSERT, v0 UPSERT (other properties), flush. */
+  /**
+   * SyncModelTest, first counterexample on cc48c54: v0 UPSERT, v0 UPSERT (other properties), flush.
+   */
   @Test
   void shouldIgnoreASecondUpsertOfThePendingVersion() {
     pipe(upsert(0L, "e0"));
@@ -105,7 +112,10 @@ class SyncModelRegressionTest {
     assertThat(harness.stats.repeated()).isEqualTo(1);
   }
 
-  /** SyncModelTest, second counterexample on cc48c54: v0 UPSERT, tombstone, v0 UPSERT, all in one flush. */
+  /**
+   * SyncModelTest, second counterexample on cc48c54: v0 UPSERT, tombstone, v0 UPSERT, all in one
+   * flush.
+   */
   @Test
   void shouldKeepAnIdDeletedWhenALateUpsertFollowsATombstone() {
     pipe(upsert(0L, "e0"));
@@ -160,7 +170,9 @@ class SyncModelRegressionTest {
     assertThat(deadLetters()).containsExactly("send 0 REJECTED");
   }
 
-  /** The same with the dead-letter record itself replayed after the fix (what `dlq replay` sends). */
+  /**
+   * The same with the dead-letter record itself replayed after the fix (what `dlq replay` sends).
+   */
   @Test
   void shouldKeepAnIdDeletedWhenARejectedUpsertIsReplayedAfterATombstone() {
     var rejected = upsert(5L, "e0", "p1");
@@ -177,8 +189,8 @@ class SyncModelRegressionTest {
 
   /**
    * Found by SyncModelTest against a guard that compared an incoming event with the last written
-   * version although a newer one was pending: v0 DELETE written, an unversioned UPSERT (inherits 0),
-   * v0 DELETE: a DELETE after an UPSERT of the same version wins.
+   * version although a newer one was pending: v0 DELETE written, an unversioned UPSERT (inherits
+   * 0), v0 DELETE: a DELETE after an UPSERT of the same version wins.
    */
   @Test
   void shouldLetADeleteWinOverAnUnversionedUpsertThatInheritedItsVersion() {
@@ -191,7 +203,10 @@ class SyncModelRegressionTest {
     assertThat(writes()).containsExactly("DELETE", "DELETE");
   }
 
-  /** The version guard remembers dead-lettered versions: an older upsert after a rejected newer one is stale. */
+  /**
+   * The version guard remembers dead-lettered versions: an older upsert after a rejected newer one
+   * is stale.
+   */
   @Test
   void shouldDropAnOlderUpsertAfterANewerOneWasDeadLettered() {
     pipe(upsert(5L, "v5", "p1"));
@@ -203,7 +218,9 @@ class SyncModelRegressionTest {
     assertThat(deadLetters()).containsExactly("send 0 REJECTED");
   }
 
-  /** `dlq replay` after the cause was fixed: the same version and op again is applied, not a repeat. */
+  /**
+   * `dlq replay` after the cause was fixed: the same version and op again is applied, not a repeat.
+   */
   @Test
   void shouldApplyAReplayOfADeadLetteredUpsertOnceTheCauseIsFixed() {
     var rejected = upsert(1L, "e0", "p1");

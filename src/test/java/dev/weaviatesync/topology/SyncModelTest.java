@@ -50,27 +50,28 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A history is 1–7 events of one id: versioned and unversioned upserts and deletes, tombstones,
  * the previous event again (a duplicate), an older event again (a late replay, also of a
- * dead-lettered one), and records that break the contract. Versions mostly grow, sometimes repeat or
- * go back. Upserts may carry a property Weaviate's schema lacks ({@code p1}/{@code p2}): rejected
- * until a {@code FIX} adds it; one that makes Weaviate refuse the whole batch ({@code p3}:
- * {@code PERMANENT} after splitting); or one Weaviate keeps failing transiently ({@code p4}:
- * {@code TRANSIENT_EXHAUSTED}). The episode's time is cut into flush intervals; each id's events are
+ * dead-lettered one), and records that break the contract. Versions mostly grow, sometimes repeat
+ * or go back. Upserts may carry a property Weaviate's schema lacks ({@code p1}/{@code p2}):
+ * rejected until a {@code FIX} adds it; one that makes Weaviate refuse the whole batch ({@code p3}:
+ * {@code PERMANENT} after splitting); or one Weaviate keeps failing transiently ({@code p4}: {@code
+ * TRANSIENT_EXHAUSTED}). The episode's time is cut into flush intervals; each id's events are
  * spread over a few of them (several in one interval, or some apart), and episode-wide actions fall
  * in between: commits, clean restarts, crashes (abort to the last commit), a fatal 401-like error
- * armed for the next sink call or the next delete call (abort, fix the credentials, restart), runs of
- * transient errors shorter than the retry budget (whole batch, or every object), schema fixes.
+ * armed for the next sink call or the next delete call (abort, fix the credentials, restart), runs
+ * of transient errors shorter than the retry budget (whole batch, or every object), schema fixes.
  * {@code flush.max.records} is either 500 or small (5–60), so flushes by size happen too.
  *
  * <p>What is compared, per id: present in Weaviate with the properties of the expected event, or
- * absent; the list of writes Weaviate received for it (step, upsert with properties or delete), which
- * also checks "at most one write per id per flush" and "a repeat writes nothing"; the dead-letter
- * records (which delivery, which category). Per episode: the {@code stale} and {@code repeated}
- * counters. And, at every step, that a fatal sink error stops the task exactly where the model says
- * it must.
+ * absent; the list of writes Weaviate received for it (step, upsert with properties or delete),
+ * which also checks "at most one write per id per flush" and "a repeat writes nothing"; the
+ * dead-letter records (which delivery, which category). Per episode: the {@code stale} and {@code
+ * repeated} counters. And, at every step, that a fatal sink error stops the task exactly where the
+ * model says it must.
  */
 class SyncModelTest {
   static final long CASES = Long.getLong("model.cases", 100_000);
-  static final int IDS_PER_EPISODE = (int) Math.min(CASES, Integer.getInteger("model.ids.per.episode", 1000));
+  static final int IDS_PER_EPISODE =
+      (int) Math.min(CASES, Integer.getInteger("model.ids.per.episode", 1000));
   static final int MAX_EVENTS_PER_ID = 7;
   static final int RETRY_MAX_ATTEMPTS = 3;
 
@@ -90,21 +91,42 @@ class SyncModelTest {
 
   // ---- generated histories -----------------------------------------------------------------
 
-  enum Kind { UPSERT, DELETE, TOMBSTONE, UPSERT_UNVERSIONED, DELETE_UNVERSIONED, DUPLICATE, REPLAY, INVALID }
+  enum Kind {
+    UPSERT,
+    DELETE,
+    TOMBSTONE,
+    UPSERT_UNVERSIONED,
+    DELETE_UNVERSIONED,
+    DUPLICATE,
+    REPLAY,
+    INVALID
+  }
 
-  enum Action { COMMIT, RESTART, CRASH, FATAL, FATAL_ON_DELETE, TRANSIENT_BATCH, TRANSIENT_OBJECTS, FIX }
+  enum Action {
+    COMMIT,
+    RESTART,
+    CRASH,
+    FATAL,
+    FATAL_ON_DELETE,
+    TRANSIENT_BATCH,
+    TRANSIENT_OBJECTS,
+    FIX
+  }
 
   /**
    * One event of an id's history: {@code gap} flush intervals after the previous one (0: same
    * interval), at {@code slot} within its interval; {@code versionDelta} relative to the highest
-   * version the producer used so far; {@code marker} a property the schema lacks (0: none);
-   * {@code back} how far back a replay reaches.
+   * version the producer used so far; {@code marker} a property the schema lacks (0: none); {@code
+   * back} how far back a replay reaches.
    */
   record Ev(int gap, int slot, Kind kind, int versionDelta, int marker, int back) {}
 
   record History(int start, List<Ev> events) {}
 
-  /** An episode-wide action in interval {@code window} at {@code slot}; {@code arg}: run length or marker. */
+  /**
+   * An episode-wide action in interval {@code window} at {@code slot}; {@code arg}: run length or
+   * marker.
+   */
   record Global(int window, int slot, Action action, int arg) {}
 
   record Episode(int flushMaxRecords, List<History> histories, List<Global> globals) {
@@ -116,46 +138,83 @@ class SyncModelTest {
 
   @Provide
   Arbitrary<Episode> episodes() {
-    Arbitrary<Ev> ev = Combinators.combine(
-        Arbitraries.frequencyOf(Tuple.of(45, Arbitraries.just(0)), Tuple.of(30, Arbitraries.just(1)),
-            Tuple.of(25, Arbitraries.integers().between(2, 4))),
-        Arbitraries.integers().between(0, 99),
-        Arbitraries.frequency(Tuple.of(34, Kind.UPSERT), Tuple.of(10, Kind.DELETE), Tuple.of(10, Kind.TOMBSTONE),
-            Tuple.of(8, Kind.UPSERT_UNVERSIONED), Tuple.of(4, Kind.DELETE_UNVERSIONED), Tuple.of(12, Kind.DUPLICATE),
-            Tuple.of(18, Kind.REPLAY), Tuple.of(4, Kind.INVALID)),
-        Arbitraries.frequency(Tuple.of(15, 0), Tuple.of(45, 1), Tuple.of(12, 2), Tuple.of(12, -1), Tuple.of(8, -2),
-            Tuple.of(8, -3)),
-        Arbitraries.frequency(Tuple.of(86, 0), Tuple.of(5, ReferenceModel.MISSING_PROPERTY_1),
-            Tuple.of(5, ReferenceModel.MISSING_PROPERTY_2), Tuple.of(2, ReferenceModel.POISON),
-            Tuple.of(2, ReferenceModel.ALWAYS_TRANSIENT)),
-        Arbitraries.integers().between(0, 3)).as(Ev::new);
-    Arbitrary<History> history = Combinators.combine(Arbitraries.integers().between(0, 40),
-        ev.list().ofMinSize(1).ofMaxSize(MAX_EVENTS_PER_ID)).as(History::new);
-    Arbitrary<Global> global = Combinators.combine(Arbitraries.integers().between(0, 45),
-        Arbitraries.integers().between(0, 99),
-        Arbitraries.frequency(Tuple.of(45, Action.COMMIT), Tuple.of(6, Action.RESTART), Tuple.of(6, Action.CRASH),
-            Tuple.of(4, Action.FATAL), Tuple.of(4, Action.FATAL_ON_DELETE), Tuple.of(10, Action.TRANSIENT_BATCH),
-            Tuple.of(10, Action.TRANSIENT_OBJECTS), Tuple.of(15, Action.FIX)),
-        Arbitraries.integers().between(1, 2)).as(Global::new);
-    Arbitrary<Integer> flushMaxRecords = Arbitraries.frequencyOf(Tuple.of(1, Arbitraries.just(500)),
-        Tuple.of(1, Arbitraries.integers().between(5, 60)));
-    return Combinators.combine(flushMaxRecords,
-        history.list().ofMinSize(1).ofMaxSize(IDS_PER_EPISODE).withSizeDistribution(ALWAYS_MAX),
-        global.list().ofMaxSize(20)).as(Episode::new);
+    Arbitrary<Ev> ev =
+        Combinators.combine(
+                Arbitraries.frequencyOf(
+                    Tuple.of(45, Arbitraries.just(0)),
+                    Tuple.of(30, Arbitraries.just(1)),
+                    Tuple.of(25, Arbitraries.integers().between(2, 4))),
+                Arbitraries.integers().between(0, 99),
+                Arbitraries.frequency(
+                    Tuple.of(34, Kind.UPSERT),
+                    Tuple.of(10, Kind.DELETE),
+                    Tuple.of(10, Kind.TOMBSTONE),
+                    Tuple.of(8, Kind.UPSERT_UNVERSIONED),
+                    Tuple.of(4, Kind.DELETE_UNVERSIONED),
+                    Tuple.of(12, Kind.DUPLICATE),
+                    Tuple.of(18, Kind.REPLAY),
+                    Tuple.of(4, Kind.INVALID)),
+                Arbitraries.frequency(
+                    Tuple.of(15, 0),
+                    Tuple.of(45, 1),
+                    Tuple.of(12, 2),
+                    Tuple.of(12, -1),
+                    Tuple.of(8, -2),
+                    Tuple.of(8, -3)),
+                Arbitraries.frequency(
+                    Tuple.of(86, 0),
+                    Tuple.of(5, ReferenceModel.MISSING_PROPERTY_1),
+                    Tuple.of(5, ReferenceModel.MISSING_PROPERTY_2),
+                    Tuple.of(2, ReferenceModel.POISON),
+                    Tuple.of(2, ReferenceModel.ALWAYS_TRANSIENT)),
+                Arbitraries.integers().between(0, 3))
+            .as(Ev::new);
+    Arbitrary<History> history =
+        Combinators.combine(
+                Arbitraries.integers().between(0, 40),
+                ev.list().ofMinSize(1).ofMaxSize(MAX_EVENTS_PER_ID))
+            .as(History::new);
+    Arbitrary<Global> global =
+        Combinators.combine(
+                Arbitraries.integers().between(0, 45),
+                Arbitraries.integers().between(0, 99),
+                Arbitraries.frequency(
+                    Tuple.of(45, Action.COMMIT),
+                    Tuple.of(6, Action.RESTART),
+                    Tuple.of(6, Action.CRASH),
+                    Tuple.of(4, Action.FATAL),
+                    Tuple.of(4, Action.FATAL_ON_DELETE),
+                    Tuple.of(10, Action.TRANSIENT_BATCH),
+                    Tuple.of(10, Action.TRANSIENT_OBJECTS),
+                    Tuple.of(15, Action.FIX)),
+                Arbitraries.integers().between(1, 2))
+            .as(Global::new);
+    Arbitrary<Integer> flushMaxRecords =
+        Arbitraries.frequencyOf(
+            Tuple.of(1, Arbitraries.just(500)), Tuple.of(1, Arbitraries.integers().between(5, 60)));
+    return Combinators.combine(
+            flushMaxRecords,
+            history.list().ofMinSize(1).ofMaxSize(IDS_PER_EPISODE).withSizeDistribution(ALWAYS_MAX),
+            global.list().ofMaxSize(20))
+        .as(Episode::new);
   }
 
-  /** Generate full-size episodes (every try is IDS_PER_EPISODE cases) but let shrinking remove ids. */
-  private static final RandomDistribution ALWAYS_MAX = new RandomDistribution() {
-    @Override
-    public RandomNumericGenerator createGenerator(int genSize, BigInteger min, BigInteger max, BigInteger center) {
-      return random -> max;
-    }
+  /**
+   * Generate full-size episodes (every try is IDS_PER_EPISODE cases) but let shrinking remove ids.
+   */
+  private static final RandomDistribution ALWAYS_MAX =
+      new RandomDistribution() {
+        @Override
+        public RandomNumericGenerator createGenerator(
+            int genSize, BigInteger min, BigInteger max, BigInteger center) {
+          return random -> max;
+        }
 
-    @Override
-    public String toString() {
-      return "always max";
-    }
-  };
+        @Override
+        public String toString() {
+          return "always max";
+        }
+      };
 
   // ---- the plan: an episode as a sequence of steps ----------------------------------------
 
@@ -208,13 +267,27 @@ class SyncModelTest {
             int back = ev.kind() == Kind.DUPLICATE ? 0 : Math.min(ev.back(), sent.size() - 1);
             Send original = sent.get(sent.size() - 1 - back);
             Event e = original.event();
-            s = new Send(new Event(send, id, e.op(), e.version(), e.props(), e.marker(), e.invalid()), original.key(),
-                original.value(), (back == 0 ? "again: " : "late replay: ") + original.label());
+            s =
+                new Send(
+                    new Event(send, id, e.op(), e.version(), e.props(), e.marker(), e.invalid()),
+                    original.key(),
+                    original.value(),
+                    (back == 0 ? "again: " : "late replay: ") + original.label());
           }
-          case INVALID -> s = new Send(new Event(send, id, null, null, null, 0, true), id, "{oops",
-              label(id) + " invalid record");
-          case TOMBSTONE -> s = new Send(new Event(send, id, Op.DELETE, null, null, 0, false), id, null,
-              label(id) + " tombstone");
+          case INVALID ->
+              s =
+                  new Send(
+                      new Event(send, id, null, null, null, 0, true),
+                      id,
+                      "{oops",
+                      label(id) + " invalid record");
+          case TOMBSTONE ->
+              s =
+                  new Send(
+                      new Event(send, id, Op.DELETE, null, null, 0, false),
+                      id,
+                      null,
+                      label(id) + " tombstone");
           default -> {
             boolean versioned = ev.kind() == Kind.UPSERT || ev.kind() == Kind.DELETE;
             Long version = null;
@@ -230,11 +303,20 @@ class SyncModelTest {
               if (ev.marker() != 0) {
                 props.put("p" + ev.marker(), "x");
               }
-              s = new Send(new Event(send, id, Op.UPSERT, version, Map.copyOf(props), ev.marker(), false), id,
-                  Events.upsert(TopologyHarness.TYPE, id, version, props), label(id) + " " + vtext + " UPSERT " + props);
+              s =
+                  new Send(
+                      new Event(
+                          send, id, Op.UPSERT, version, Map.copyOf(props), ev.marker(), false),
+                      id,
+                      Events.upsert(TopologyHarness.TYPE, id, version, props),
+                      label(id) + " " + vtext + " UPSERT " + props);
             } else {
-              s = new Send(new Event(send, id, Op.DELETE, version, null, 0, false), id,
-                  Events.delete(TopologyHarness.TYPE, id, version), label(id) + " " + vtext + " DELETE");
+              s =
+                  new Send(
+                      new Event(send, id, Op.DELETE, version, null, 0, false),
+                      id,
+                      Events.delete(TopologyHarness.TYPE, id, version),
+                      label(id) + " " + vtext + " DELETE");
             }
           }
         }
@@ -251,13 +333,20 @@ class SyncModelTest {
     for (int w = 0; w <= lastWindow; w++) {
       placed.add(new Placed(w, Integer.MAX_VALUE, order++, new Flush()));
     }
-    placed.sort(Comparator.comparingInt(Placed::window).thenComparingInt(Placed::slot).thenComparingInt(Placed::order));
+    placed.sort(
+        Comparator.comparingInt(Placed::window)
+            .thenComparingInt(Placed::slot)
+            .thenComparingInt(Placed::order));
     return placed.stream().map(Placed::step).toList();
   }
 
   static String render(Episode ep, int limit) {
-    var out = new StringBuilder("flush.max.records=").append(ep.flushMaxRecords()).append(", ")
-        .append(ep.histories().size()).append(" ids:");
+    var out =
+        new StringBuilder("flush.max.records=")
+            .append(ep.flushMaxRecords())
+            .append(", ")
+            .append(ep.histories().size())
+            .append(" ids:");
     for (Step s : plan(ep)) {
       out.append("\n  ").append(describe(s));
       if (out.length() > limit) {
@@ -281,8 +370,12 @@ class SyncModelTest {
       case CRASH -> "CRASH (abort to the last commit, new task, re-read since then)";
       case FATAL -> "FATAL armed: the next Weaviate call answers UNAUTHENTICATED";
       case FATAL_ON_DELETE -> "FATAL armed: the next Weaviate delete call answers UNAUTHENTICATED";
-      case TRANSIENT_BATCH -> "TRANSIENT: the next " + d.arg() + " Weaviate call(s) fail (connection reset)";
-      case TRANSIENT_OBJECTS -> "TRANSIENT: the next " + d.arg() + " Weaviate call(s) fail per object (not enough memory)";
+      case TRANSIENT_BATCH ->
+          "TRANSIENT: the next " + d.arg() + " Weaviate call(s) fail (connection reset)";
+      case TRANSIENT_OBJECTS ->
+          "TRANSIENT: the next "
+              + d.arg()
+              + " Weaviate call(s) fail per object (not enough memory)";
       case FIX -> "FIX: Weaviate's schema gets property p" + d.arg();
     };
   }
@@ -294,8 +387,10 @@ class SyncModelTest {
     private final ReferenceModel model;
     private final TopologyHarness harness;
     private final Map<Integer, Send> bySend = new HashMap<>();
+
     /** What happened, rendered only for a failure report: strings, or {@link Sent} entries. */
     private final List<Object> log = new ArrayList<>();
+
     private ReferenceModel.Snapshot committed;
     private int step;
 
@@ -311,7 +406,8 @@ class SyncModelTest {
         for (Step s : plan(episode)) {
           execute(s);
         }
-        // Settle: flush what is still pending (and let an armed fatal error strike, if it still can).
+        // Settle: flush what is still pending (and let an armed fatal error strike, if it still
+        // can).
         for (int i = 0; i < 2 || i < 6 && model.pendingCount() > 0; i++) {
           execute(new Flush());
         }
@@ -350,8 +446,10 @@ class SyncModelTest {
         case CRASH -> abort(false);
         case FATAL -> arm(FatalArm.NEXT_CALL);
         case FATAL_ON_DELETE -> arm(FatalArm.NEXT_DELETE_CALL);
-        case TRANSIENT_BATCH -> harness.sink.failTransiently(Transient.BATCH, d.arg(), RETRY_MAX_ATTEMPTS - 1);
-        case TRANSIENT_OBJECTS -> harness.sink.failTransiently(Transient.OBJECTS, d.arg(), RETRY_MAX_ATTEMPTS - 1);
+        case TRANSIENT_BATCH ->
+            harness.sink.failTransiently(Transient.BATCH, d.arg(), RETRY_MAX_ATTEMPTS - 1);
+        case TRANSIENT_OBJECTS ->
+            harness.sink.failTransiently(Transient.OBJECTS, d.arg(), RETRY_MAX_ATTEMPTS - 1);
         case FIX -> {
           model.fix(d.arg());
           harness.sink.fix(d.arg());
@@ -372,7 +470,13 @@ class SyncModelTest {
     private record Sent(int step, Send send, Verdict verdict) {
       @Override
       public String toString() {
-        return "#" + step + " send " + send.event().send() + ": " + send.label() + " -> model: "
+        return "#"
+            + step
+            + " send "
+            + send.event().send()
+            + ": "
+            + send.label()
+            + " -> model: "
             + verdict.name().toLowerCase();
       }
     }
@@ -396,11 +500,18 @@ class SyncModelTest {
 
     private void checkFatal(boolean expected, Exception actual) {
       if (expected != (actual != null)) {
-        throw new AssertionError(report(expected
-            ? "at step #" + step + " the model expects the fatal sink error to stop the task (a Weaviate call was due), "
-                + "but the topology went on"
-            : "at step #" + step + " the topology stopped on a fatal sink error where the model makes no Weaviate call: "
-                + actual, List.of()));
+        throw new AssertionError(
+            report(
+                expected
+                    ? "at step #"
+                        + step
+                        + " the model expects the fatal sink error to stop the task (a Weaviate call was due), "
+                        + "but the topology went on"
+                    : "at step #"
+                        + step
+                        + " the topology stopped on a fatal sink error where the model makes no Weaviate call: "
+                        + actual,
+                List.of()));
       }
       if (actual != null) {
         abort(true);
@@ -413,7 +524,8 @@ class SyncModelTest {
         fatals.incrementAndGet();
         model.disarmFatal();
         harness.sink.disarmFatal();
-        log.add("  -> the stream thread dies; abort to the last commit; credentials fixed; restart");
+        log.add(
+            "  -> the stream thread dies; abort to the last commit; credentials fixed; restart");
       } else {
         crashes.incrementAndGet();
       }
@@ -427,50 +539,89 @@ class SyncModelTest {
 
     private void compare() {
       var actualWrites = new HashMap<String, List<Write>>();
-      harness.sink.writes.forEach(w -> actualWrites.computeIfAbsent(w.id(), k -> new ArrayList<>()).add(w));
+      harness.sink.writes.forEach(
+          w -> actualWrites.computeIfAbsent(w.id(), k -> new ArrayList<>()).add(w));
       var actualDead = new HashMap<String, List<Dead>>();
       for (var d : harness.deadLetters()) {
-        actualDead.computeIfAbsent(d.id(), k -> new ArrayList<>()).add(new Dead(d.send(), d.id(), d.category()));
+        actualDead
+            .computeIfAbsent(d.id(), k -> new ArrayList<>())
+            .add(new Dead(d.send(), d.id(), d.category()));
       }
       var diverging = new ArrayList<String>();
       for (int i = 0; i < episode.histories().size(); i++) {
         String id = id(i);
         if (!Objects.equals(model.weaviate(id), harness.weaviate(id))
             || !model.writes(id).equals(actualWrites.getOrDefault(id, List.of()))
-            || !sorted(model.deadLetters(id)).equals(sorted(actualDead.getOrDefault(id, List.of())))) {
+            || !sorted(model.deadLetters(id))
+                .equals(sorted(actualDead.getOrDefault(id, List.of())))) {
           diverging.add(id);
         }
       }
       if (!diverging.isEmpty()) {
-        throw new AssertionError(report(diverging.size() + " of " + episode.histories().size()
-            + " ids end differently from the reference model", diverging));
+        throw new AssertionError(
+            report(
+                diverging.size()
+                    + " of "
+                    + episode.histories().size()
+                    + " ids end differently from the reference model",
+                diverging));
       }
       if (model.stale() != harness.stats.stale() || model.repeated() != harness.stats.repeated()) {
-        throw new AssertionError(report("the counters differ from the model's: stale " + harness.stats.stale()
-            + " (model " + model.stale() + "), repeated " + harness.stats.repeated() + " (model " + model.repeated()
-            + ")", List.of()));
+        throw new AssertionError(
+            report(
+                "the counters differ from the model's: stale "
+                    + harness.stats.stale()
+                    + " (model "
+                    + model.stale()
+                    + "), repeated "
+                    + harness.stats.repeated()
+                    + " (model "
+                    + model.repeated()
+                    + ")",
+                List.of()));
       }
     }
 
     private static List<Dead> sorted(List<Dead> dead) {
-      return dead.stream().sorted(Comparator.comparingInt(Dead::send).thenComparing(Dead::category)).toList();
+      return dead.stream()
+          .sorted(Comparator.comparingInt(Dead::send).thenComparing(Dead::category))
+          .toList();
     }
 
     private String report(String headline, List<String> ids) {
-      var out = new StringBuilder(headline).append(" (flush.max.records=").append(episode.flushMaxRecords())
-          .append(")\n");
+      var out =
+          new StringBuilder(headline)
+              .append(" (flush.max.records=")
+              .append(episode.flushMaxRecords())
+              .append(")\n");
       var actualWrites = new HashMap<String, List<Write>>();
-      harness.sink.writes.forEach(w -> actualWrites.computeIfAbsent(w.id(), k -> new ArrayList<>()).add(w));
+      harness.sink.writes.forEach(
+          w -> actualWrites.computeIfAbsent(w.id(), k -> new ArrayList<>()).add(w));
       for (String id : ids.subList(0, Math.min(3, ids.size()))) {
         String label = label(id);
-        out.append("\n").append(label).append(" = ").append(id).append("; model state: ").append(model.describe(id))
-            .append("\n  Weaviate expected: ").append(show(model.weaviate(id)))
-            .append("\n  Weaviate actual:   ").append(show(harness.weaviate(id)))
-            .append("\n  writes expected: ").append(model.writes(id))
-            .append("\n  writes actual:   ").append(actualWrites.getOrDefault(id, List.of()))
-            .append("\n  dead letters expected: ").append(sorted(model.deadLetters(id)))
-            .append("\n  dead letters actual:   ").append(sorted(harness.deadLetters().stream()
-                .filter(d -> id.equals(d.id())).map(d -> new Dead(d.send(), d.id(), d.category())).toList()))
+        out.append("\n")
+            .append(label)
+            .append(" = ")
+            .append(id)
+            .append("; model state: ")
+            .append(model.describe(id))
+            .append("\n  Weaviate expected: ")
+            .append(show(model.weaviate(id)))
+            .append("\n  Weaviate actual:   ")
+            .append(show(harness.weaviate(id)))
+            .append("\n  writes expected: ")
+            .append(model.writes(id))
+            .append("\n  writes actual:   ")
+            .append(actualWrites.getOrDefault(id, List.of()))
+            .append("\n  dead letters expected: ")
+            .append(sorted(model.deadLetters(id)))
+            .append("\n  dead letters actual:   ")
+            .append(
+                sorted(
+                    harness.deadLetters().stream()
+                        .filter(d -> id.equals(d.id()))
+                        .map(d -> new Dead(d.send(), d.id(), d.category()))
+                        .toList()))
             .append("\n  history (steps of this id and episode-wide actions):");
         for (Object entry : log) {
           boolean mine = entry instanceof Sent sent && sent.send().event().id().equals(id);
@@ -493,10 +644,14 @@ class SyncModelTest {
   /** Sets the number of tries from {@code model.cases}, quiets the logs, prints cases and time. */
   static final class Scale implements AroundPropertyHook {
     @Override
-    public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context, PropertyExecutor property) {
-      context.attributes().setTries((int) Math.max(1, (CASES + IDS_PER_EPISODE - 1) / IDS_PER_EPISODE));
+    public PropertyExecutionResult aroundProperty(
+        PropertyLifecycleContext context, PropertyExecutor property) {
+      context
+          .attributes()
+          .setTries((int) Math.max(1, (CASES + IDS_PER_EPISODE - 1) / IDS_PER_EPISODE));
       var quiet = new ArrayList<Map.Entry<Logger, Level>>();
-      for (String name : List.of("dev.weaviatesync", "org.apache.kafka", "io.github.resilience4j")) {
+      for (String name :
+          List.of("dev.weaviatesync", "org.apache.kafka", "io.github.resilience4j")) {
         Level level = name.equals("org.apache.kafka") ? Level.OFF : Level.ERROR;
         Logger l = (Logger) LoggerFactory.getLogger(name);
         quiet.add(Map.entry(l, l.getLevel()));
@@ -510,12 +665,20 @@ class SyncModelTest {
       } finally {
         quiet.forEach(e -> e.getKey().setLevel(e.getValue()));
         // Cases include the runs made while shrinking, if any.
-        System.out.printf("SyncModelTest: %,d cases (per-id histories) in %,d episodes, %,d records, %,d drivers, "
-                + "%,d crashes, %,d fatal aborts; %.1f s (test thread CPU %.1f s)%n", cases.get(), episodes.get(),
-            records.get(), drivers.get(), crashes.get(), fatals.get(), (System.nanoTime() - started) / 1e9,
+        System.out.printf(
+            "SyncModelTest: %,d cases (per-id histories) in %,d episodes, %,d records, %,d drivers, "
+                + "%,d crashes, %,d fatal aborts; %.1f s (test thread CPU %.1f s)%n",
+            cases.get(),
+            episodes.get(),
+            records.get(),
+            drivers.get(),
+            crashes.get(),
+            fatals.get(),
+            (System.nanoTime() - started) / 1e9,
             (threads.getCurrentThreadCpuTime() - cpuStarted) / 1e9);
         var lines = new java.util.TreeMap<>(coverage);
-        System.out.println("SyncModelTest: cases of the contract met (verdicts of the reference model):");
+        System.out.println(
+            "SyncModelTest: cases of the contract met (verdicts of the reference model):");
         lines.forEach((k, v) -> System.out.printf("  %,12d  %s%n", v, k));
       }
     }

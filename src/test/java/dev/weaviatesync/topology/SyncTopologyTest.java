@@ -37,22 +37,44 @@ class SyncTopologyTest {
 
   @BeforeEach
   void start() throws IOException {
-    start(SyncTopology.Services.DEFAULT_MAX_RECORD_BYTES, SyncTopology.Services.DEFAULT_MAX_RECORD_BYTES);
+    start(
+        SyncTopology.Services.DEFAULT_MAX_RECORD_BYTES,
+        SyncTopology.Services.DEFAULT_MAX_RECORD_BYTES);
   }
 
-  /** Starts the topology with the given record size limits of the dead-letter topic and the changelogs. */
+  /**
+   * Starts the topology with the given record size limits of the dead-letter topic and the
+   * changelogs.
+   */
   void start(int dlqBytes, int changelogBytes) throws IOException {
-    var config = SyncConfig.of(Map.of("flush.max.records", "100", "flush.interval.ms", "1000",
-        "retry.max.attempts", "2", "retry.initial.backoff.ms", "1", "retry.max.backoff.ms", "2",
-        "kafka.state.dir", Files.createTempDirectory("sync-topology-test").toString()));
+    var config =
+        SyncConfig.of(
+            Map.of(
+                "flush.max.records",
+                "100",
+                "flush.interval.ms",
+                "1000",
+                "retry.max.attempts",
+                "2",
+                "retry.initial.backoff.ms",
+                "1",
+                "retry.max.backoff.ms",
+                "2",
+                "kafka.state.dir",
+                Files.createTempDirectory("sync-topology-test").toString()));
     availability = new SinkAvailability(() -> sink.ready, Duration.ofMillis(50));
-    var services = new SyncTopology.Services(new BatchWriter(sink, config, stats), availability, stats, dlqBytes,
-        changelogBytes);
+    var services =
+        new SyncTopology.Services(
+            new BatchWriter(sink, config, stats), availability, stats, dlqBytes, changelogBytes);
     var props = config.streamsProperties();
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
     driver = new TopologyTestDriver(SyncTopology.build(config, services), props);
-    items = driver.createInputTopic("item-changed", new ByteArraySerializer(), new ByteArraySerializer());
-    dlq = driver.createOutputTopic("weaviate-sync-dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    items =
+        driver.createInputTopic(
+            "item-changed", new ByteArraySerializer(), new ByteArraySerializer());
+    dlq =
+        driver.createOutputTopic(
+            "weaviate-sync-dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
   @AfterEach
@@ -62,7 +84,9 @@ class SyncTopologyTest {
   }
 
   private void send(String id, String json) {
-    items.pipeInput(id.getBytes(StandardCharsets.UTF_8), json == null ? null : json.getBytes(StandardCharsets.UTF_8));
+    items.pipeInput(
+        id.getBytes(StandardCharsets.UTF_8),
+        json == null ? null : json.getBytes(StandardCharsets.UTF_8));
   }
 
   private void tick() {
@@ -161,7 +185,8 @@ class SyncTopologyTest {
     var r = dlq.readRecord();
     assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(bad);
     assertThat(DlqHeaders.text(r.headers(), DlqHeaders.CATEGORY)).isEqualTo("REJECTED");
-    assertThat(DlqHeaders.text(r.headers(), DlqHeaders.MESSAGE)).contains("invalid number property 'price'");
+    assertThat(DlqHeaders.text(r.headers(), DlqHeaders.MESSAGE))
+        .contains("invalid number property 'price'");
     assertThat(dlq.isEmpty()).isTrue();
   }
 
@@ -179,7 +204,9 @@ class SyncTopologyTest {
 
     sink.failWith = null;
     sink.ready = true;
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !availability.isDown());
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> !availability.isDown());
     tick();
     assertThat(title(id)).isEqualTo("held");
     assertThat(dlq.isEmpty()).isTrue();
@@ -188,7 +215,8 @@ class SyncTopologyTest {
 
   @Test
   void shouldKeepAnIdDeletedWhenALateUpsertFollowsATombstone() {
-    // Hole 1: a tombstone (no version) used to reset the guard, and a late v5 resurrected the object.
+    // Hole 1: a tombstone (no version) used to reset the guard, and a late v5 resurrected the
+    // object.
     String id = UUID.randomUUID().toString();
     send(id, Events.upsert("ItemChanged", id, 7L, Map.of("title", "v7")));
     send(id, null);
@@ -226,14 +254,16 @@ class SyncTopologyTest {
 
   @Test
   void shouldNotResurrectADeletedItemWhenADeadLetteredUpsertIsReplayedAfterATombstone() {
-    // The README's DLQ workflow: rejected upsert, the item is deleted (tombstone), the cause is fixed,
+    // The README's DLQ workflow: rejected upsert, the item is deleted (tombstone), the cause is
+    // fixed,
     // `dlq replay` sends the upsert again: it must stay deleted.
     String id = UUID.randomUUID().toString();
     sink.rejectIds.put(id, "no such prop with name 'color' found in class 'Item'");
     String rejected = Events.upsert("ItemChanged", id, 1L, Map.of("title", "lamp", "color", "red"));
     send(id, rejected);
     tick();
-    assertThat(DlqHeaders.text(dlq.readRecord().headers(), DlqHeaders.CATEGORY)).isEqualTo("REJECTED");
+    assertThat(DlqHeaders.text(dlq.readRecord().headers(), DlqHeaders.CATEGORY))
+        .isEqualTo("REJECTED");
     send(id, null);
     tick();
     sink.rejectIds.clear();
@@ -259,7 +289,8 @@ class SyncTopologyTest {
 
   @Test
   void shouldTreatARepeatOfTheWrittenVersionAsANoOp() {
-    // Hole 7: the README said repeats are no-ops; a repeat of the written version was written again.
+    // Hole 7: the README said repeats are no-ops; a repeat of the written version was written
+    // again.
     String id = UUID.randomUUID().toString();
     String v3 = Events.upsert("ItemChanged", id, 3L, Map.of("title", "v3"));
     send(id, v3);
@@ -288,7 +319,9 @@ class SyncTopologyTest {
       }
     }
     tick();
-    assertThat(sink.collection("Item")).containsKeys(good.toArray(String[]::new)).doesNotContainKey(poison);
+    assertThat(sink.collection("Item"))
+        .containsKeys(good.toArray(String[]::new))
+        .doesNotContainKey(poison);
     var r = dlq.readRecord();
     assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(poison);
     assertThat(DlqHeaders.text(r.headers(), DlqHeaders.CATEGORY)).isEqualTo("TRANSIENT_EXHAUSTED");
@@ -300,33 +333,58 @@ class SyncTopologyTest {
   @Test
   void shouldKeepAFlushWithinItsDeadlineWhenWeaviateHangs() throws IOException {
     // Hole 4: a flush looped over every batch and retry with no bound but the retry budget; under
-    // exactly-once the stream thread was fenced. Deadline here: min(max.poll 300 s, tx 4 s) / 2 = 2 s.
+    // exactly-once the stream thread was fenced. Deadline here: min(max.poll 300 s, tx 4 s) / 2 = 2
+    // s.
     var slow = new InMemorySink();
     slow.delayMs = 700;
     slow.failWith = () -> new UncheckedIOException(new IOException("deadline exceeded"));
     slow.ready = false;
-    var config = SyncConfig.of(Map.of("flush.max.records", "10", "flush.interval.ms", "1000",
-        "retry.max.attempts", "5", "retry.initial.backoff.ms", "1", "retry.max.backoff.ms", "2",
-        "weaviate.timeout.seconds", "1", "kafka.transaction.timeout.ms", "4000",
-        "kafka.state.dir", Files.createTempDirectory("sync-deadline-test").toString()));
+    var config =
+        SyncConfig.of(
+            Map.of(
+                "flush.max.records",
+                "10",
+                "flush.interval.ms",
+                "1000",
+                "retry.max.attempts",
+                "5",
+                "retry.initial.backoff.ms",
+                "1",
+                "retry.max.backoff.ms",
+                "2",
+                "weaviate.timeout.seconds",
+                "1",
+                "kafka.transaction.timeout.ms",
+                "4000",
+                "kafka.state.dir",
+                Files.createTempDirectory("sync-deadline-test").toString()));
     assertThat(config.flushDeadline()).isEqualTo(Duration.ofSeconds(2));
     var slowStats = new SyncStats();
     try (var avail = new SinkAvailability(() -> slow.ready, Duration.ofMillis(50))) {
-      var services = new SyncTopology.Services(new BatchWriter(slow, avail::healthy, config, slowStats), avail, slowStats);
+      var services =
+          new SyncTopology.Services(
+              new BatchWriter(slow, avail::healthy, config, slowStats), avail, slowStats);
       var props = config.streamsProperties();
       props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
       try (var d = new TopologyTestDriver(SyncTopology.build(config, services), props)) {
-        var in = d.createInputTopic("item-changed", new ByteArraySerializer(), new ByteArraySerializer());
-        var out = d.createOutputTopic("weaviate-sync-dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        var in =
+            d.createInputTopic(
+                "item-changed", new ByteArraySerializer(), new ByteArraySerializer());
+        var out =
+            d.createOutputTopic(
+                "weaviate-sync-dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
         for (int i = 0; i < 5; i++) {
           String id = UUID.randomUUID().toString();
-          in.pipeInput(id.getBytes(StandardCharsets.UTF_8),
-              Events.upsert("ItemChanged", id, 1L, Map.of("title", "t")).getBytes(StandardCharsets.UTF_8));
+          in.pipeInput(
+              id.getBytes(StandardCharsets.UTF_8),
+              Events.upsert("ItemChanged", id, 1L, Map.of("title", "t"))
+                  .getBytes(StandardCharsets.UTF_8));
         }
         long t0 = System.nanoTime();
         d.advanceWallClockTime(Duration.ofMillis(1000));
         long tookMs = (System.nanoTime() - t0) / 1_000_000;
-        // Without the deadline: 5 attempts x 700 ms. With it: no attempt starts that could end after 2 s.
+        // Without the deadline: 5 attempts x 700 ms. With it: no attempt starts that could end
+        // after 2 s.
         assertThat(slow.calls).hasSizeLessThanOrEqualTo(2);
         assertThat(tookMs).as("flush time, ms").isLessThan(4000);
         assertThat(out.isEmpty()).isTrue();
@@ -338,7 +396,8 @@ class SyncTopologyTest {
 
   @Test
   void shouldDeadLetterARecordNearTheSizeLimitWithShortenedHeadersAndTheSameBytes() {
-    // Hole 2: a 1,048,000-byte invalid record got a 1,050,568-byte DLQ copy; the producer refused it,
+    // Hole 2: a 1,048,000-byte invalid record got a 1,050,568-byte DLQ copy; the producer refused
+    // it,
     // the stream thread died, and the restarted worker read the same record again.
     String id = UUID.randomUUID().toString();
     String head = "{\"type\":\"ItemChanged\",\"padding\":\"";
@@ -347,11 +406,13 @@ class SyncTopologyTest {
     var r = dlq.readRecord();
     assertThat(r.value()).isEqualTo(value);
     assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(id);
-    assertThat(DlqHeaders.size(r.key(), r.value(), r.headers())).isLessThanOrEqualTo(SyncTopology.Services.DEFAULT_MAX_RECORD_BYTES);
+    assertThat(DlqHeaders.size(r.key(), r.value(), r.headers()))
+        .isLessThanOrEqualTo(SyncTopology.Services.DEFAULT_MAX_RECORD_BYTES);
     assertThat(value.length).isEqualTo(1_048_000);
     // What replay and the filters need stays; the rest was shortened or dropped to make it fit.
     assertThat(DlqHeaders.text(r.headers(), DlqHeaders.CATEGORY)).isEqualTo("INVALID_EVENT");
-    assertThat(DlqHeaders.text(r.headers(), DlqHeaders.EXCEPTION)).endsWith("InvalidEventException");
+    assertThat(DlqHeaders.text(r.headers(), DlqHeaders.EXCEPTION))
+        .endsWith("InvalidEventException");
     assertThat(DlqHeaders.text(r.headers(), DlqHeaders.TOPIC)).isEqualTo("item-changed");
     assertThat(DlqHeaders.text(r.headers(), DlqHeaders.OFFSET)).isEqualTo("0");
     assertThat(DlqHeaders.text(r.headers(), DlqHeaders.STACKTRACE)).isNull();
@@ -364,7 +425,8 @@ class SyncTopologyTest {
 
   @Test
   void shouldDeadLetterAValidRecordTooLargeToKeepPendingAndGoOn() throws IOException {
-    // The pending store's changelog copy is the record plus framing: near the limit it cannot be kept.
+    // The pending store's changelog copy is the record plus framing: near the limit it cannot be
+    // kept.
     // Here the dead-letter topic was created by the worker (2 MiB), the changelog before this
     // release with Kafka's default (1 MiB).
     stop();
@@ -373,13 +435,16 @@ class SyncTopologyTest {
     // 1,048,400 bytes: accepted by a broker with the default 1 MiB limit, too large with the
     // pending write's framing and key for a changelog with the same limit.
     String shape = Events.upsert("ItemChanged", id, 4L, Map.of("title", ""));
-    String big = Events.upsert("ItemChanged", id, 4L, Map.of("title", "y".repeat(1_048_400 - shape.length())));
+    String big =
+        Events.upsert(
+            "ItemChanged", id, 4L, Map.of("title", "y".repeat(1_048_400 - shape.length())));
     assertThat(big.length()).isEqualTo(1_048_400);
     send(id, big);
     var r = dlq.readRecord();
     assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo(big);
     assertThat(DlqHeaders.text(r.headers(), DlqHeaders.CATEGORY)).isEqualTo("TOO_LARGE");
-    assertThat(DlqHeaders.text(r.headers(), DlqHeaders.MESSAGE)).contains("bytes the worker's changelog accepts");
+    assertThat(DlqHeaders.text(r.headers(), DlqHeaders.MESSAGE))
+        .contains("bytes the worker's changelog accepts");
     // Remembered like any dead-lettered event: a tombstone after it still orders a late replay.
     send(id, null);
     tick();

@@ -16,7 +16,9 @@ class TopologyDocsTest {
   private static final Path DOC = Path.of("topology-docs/topology.txt");
 
   static String describe() {
-    return SyncTopology.build(SyncConfig.defaults(), new SyncTopology.Services(null, null, null)).describe().toString();
+    return SyncTopology.build(SyncConfig.defaults(), new SyncTopology.Services(null, null, null))
+        .describe()
+        .toString();
   }
 
   @Test
@@ -26,7 +28,8 @@ class TopologyDocsTest {
       Files.createDirectories(DOC.getParent());
       Files.writeString(DOC, actual);
     }
-    assertThat(Files.readString(DOC)).as("topology-docs/topology.txt is stale; see the Javadoc of this test")
+    assertThat(Files.readString(DOC))
+        .as("topology-docs/topology.txt is stale; see the Javadoc of this test")
         .isEqualTo(actual);
   }
 }

@@ -49,42 +49,45 @@ import org.apache.kafka.streams.test.TestRecord;
  * aborts emulated around the driver. One type ({@code ItemChanged}), one partition, one task.
  *
  * <h2>Commit points</h2>
+ *
  * TopologyTestDriver commits after every {@code pipeInput} and every {@code advanceWallClockTime},
- * and never restores anything itself, so its own commits model nothing. A real worker under
- * {@code exactly_once_v2} commits every {@code commit.interval.ms} (100 ms): between two records or
+ * and never restores anything itself, so its own commits model nothing. A real worker under {@code
+ * exactly_once_v2} commits every {@code commit.interval.ms} (100 ms): between two records or
  * punctuations, never inside one; the changelogged stores, the dead-letter records and the input
  * offsets of one commit become visible together. This harness therefore keeps its own commit point:
  * {@link #commit()} (called between steps, where the generated history says "a commit happens
  * here", and by a clean {@link #restart()}) snapshots the contents of {@code pending.<Type>} and
- * {@code versions.<Type>}, moves the dead-letter records produced so far to "committed", and forgets
- * the input records piped so far. An abort ({@link #abortAndRestart()}: a crash, or the stream
- * thread dying on {@link FatalSinkException}) drops the uncommitted dead-letter records, restarts
- * from the snapshot, and hands back the uncommitted input records for the caller to pipe again: that
- * is what a restarted worker reads again from the last committed offset. Writes to Weaviate are not
- * rolled back: they happened. Commits are placed at random and sparser than every 100 ms, so an abort
- * usually throws away several flushes' worth of work: more to redo than in production, on purpose.
- * A fatal error on a delete call lands between a flush's upsert call (done) and its delete call: an
- * abort in the middle of a flush. The driver itself runs {@code at_least_once}; its own commits are
- * never relied on.
+ * {@code versions.<Type>}, moves the dead-letter records produced so far to "committed", and
+ * forgets the input records piped so far. An abort ({@link #abortAndRestart()}: a crash, or the
+ * stream thread dying on {@link FatalSinkException}) drops the uncommitted dead-letter records,
+ * restarts from the snapshot, and hands back the uncommitted input records for the caller to pipe
+ * again: that is what a restarted worker reads again from the last committed offset. Writes to
+ * Weaviate are not rolled back: they happened. Commits are placed at random and sparser than every
+ * 100 ms, so an abort usually throws away several flushes' worth of work: more to redo than in
+ * production, on purpose. A fatal error on a delete call lands between a flush's upsert call (done)
+ * and its delete call: an abort in the middle of a flush. The driver itself runs {@code
+ * at_least_once}; its own commits are never relied on.
  *
  * <h2>Restart</h2>
- * A restarted task restores its stores from their changelogs <em>before</em> its processor's
- * {@code init} runs (which counts the pending writes). A new driver initialises its processor in
- * the constructor, so copying entries into its stores afterwards would be too late. Instead the
+ *
+ * A restarted task restores its stores from their changelogs <em>before</em> its processor's {@code
+ * init} runs (which counts the pending writes). A new driver initialises its processor in the
+ * constructor, so copying entries into its stores afterwards would be too late. Instead the
  * snapshot is written into the RocksDB stores of a fresh state directory (opened with test-utils'
  * {@link MockProcessorContext}, as a store unit test would) and the new driver opens that
  * directory: its processor starts on restored stores, as after a changelog restore.
  *
  * <h2>What this cannot show</h2>
+ *
  * <ul>
  *   <li>One partition, one task, one thread, one type: no rebalance, no two tasks racing for an id.
  *   <li>Exactly-once machinery (transactional producer, fencing, the transaction timeout behind the
  *       flush deadline) and the changelog topics themselves (compaction, read_committed): the
  *       snapshot and the abort emulation stand for them.
- *   <li>Time: punctuations run only when the test advances the wall clock, so a flush never overlaps
- *       records; re-read records are piped in one burst before the next flush; crashes fall between
- *       steps. The flush deadline, {@code deleted.retention.ms} and the purge of deleted ids are
- *       never reached.
+ *   <li>Time: punctuations run only when the test advances the wall clock, so a flush never
+ *       overlaps records; re-read records are piped in one burst before the next flush; crashes
+ *       fall between steps. The flush deadline, {@code deleted.retention.ms} and the purge of
+ *       deleted ids are never reached.
  *   <li>Weaviate down: runs of transient errors are always shorter than the retry budget, so the
  *       outage path (pause, background probe, resume) and the poison-batch bisection of transient
  *       errors are not taken; {@link ScriptedSink#isReady()} is always true, so a key refused while
@@ -99,7 +102,11 @@ final class TopologyHarness implements AutoCloseable {
   static final String COLLECTION = "Item";
   static final String PENDING = "pending." + TYPE;
   static final String VERSIONS = "versions." + TYPE;
-  /** Header naming one delivery of a record; dead-letter records keep it, so they say which delivery failed. */
+
+  /**
+   * Header naming one delivery of a record; dead-letter records keep it, so they say which delivery
+   * failed.
+   */
   static final String SEND_HEADER = "model.send";
 
   /** A dead-letter record: which delivery, which id (the key), which category. */
@@ -125,21 +132,36 @@ final class TopologyHarness implements AutoCloseable {
   private int drivers;
 
   TopologyHarness(int flushMaxRecords, int retryMaxAttempts) {
-    this.config = SyncConfig.of(Map.of("types", TYPE, "flush.max.records", String.valueOf(flushMaxRecords),
-        "flush.interval.ms", "1000", "retry.max.attempts", String.valueOf(retryMaxAttempts),
-        "retry.initial.backoff.ms", "1", "retry.max.backoff.ms", "2"));
+    this.config =
+        SyncConfig.of(
+            Map.of(
+                "types",
+                TYPE,
+                "flush.max.records",
+                String.valueOf(flushMaxRecords),
+                "flush.interval.ms",
+                "1000",
+                "retry.max.attempts",
+                String.valueOf(retryMaxAttempts),
+                "retry.initial.backoff.ms",
+                "1",
+                "retry.max.backoff.ms",
+                "2"));
     this.props = config.streamsProperties();
     // The harness does the exactly-once emulation itself (see the class comment).
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
     try {
       Path shm = Path.of("/dev/shm");
-      this.baseDir = Files.isDirectory(shm) && Files.isWritable(shm)
-          ? Files.createTempDirectory(shm, "sync-model") : Files.createTempDirectory("sync-model");
+      this.baseDir =
+          Files.isDirectory(shm) && Files.isWritable(shm)
+              ? Files.createTempDirectory(shm, "sync-model")
+              : Files.createTempDirectory("sync-model");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     this.availability = new SinkAvailability(() -> true, Duration.ofMillis(50));
-    this.services = new SyncTopology.Services(new BatchWriter(sink, config, stats), availability, stats);
+    this.services =
+        new SyncTopology.Services(new BatchWriter(sink, config, stats), availability, stats);
     open(Map.of(), Map.of());
   }
 
@@ -157,12 +179,16 @@ final class TopologyHarness implements AutoCloseable {
   static TestRecord<byte[], byte[]> record(int send, String key, String value) {
     var headers = new RecordHeaders();
     headers.add(SEND_HEADER, String.valueOf(send).getBytes(StandardCharsets.UTF_8));
-    return new TestRecord<>(key == null ? null : key.getBytes(StandardCharsets.UTF_8),
-        value == null ? null : value.getBytes(StandardCharsets.UTF_8), headers, (java.time.Instant) null);
+    return new TestRecord<>(
+        key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+        value == null ? null : value.getBytes(StandardCharsets.UTF_8),
+        headers,
+        (java.time.Instant) null);
   }
 
   static int send(TestRecord<byte[], byte[]> r) {
-    return Integer.parseInt(new String(r.headers().lastHeader(SEND_HEADER).value(), StandardCharsets.UTF_8));
+    return Integer.parseInt(
+        new String(r.headers().lastHeader(SEND_HEADER).value(), StandardCharsets.UTF_8));
   }
 
   /** Pipes one record; returns the fatal sink error that stopped the stream thread, or null. */
@@ -205,9 +231,11 @@ final class TopologyHarness implements AutoCloseable {
     while (!dlqTopic.isEmpty()) {
       var r = dlqTopic.readRecord();
       var h = r.headers().lastHeader(SEND_HEADER);
-      dlqUncommitted.add(new Dead(h == null ? -1 : Integer.parseInt(new String(h.value(), StandardCharsets.UTF_8)),
-          r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8),
-          DlqHeaders.text(r.headers(), DlqHeaders.CATEGORY)));
+      dlqUncommitted.add(
+          new Dead(
+              h == null ? -1 : Integer.parseInt(new String(h.value(), StandardCharsets.UTF_8)),
+              r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8),
+              DlqHeaders.text(r.headers(), DlqHeaders.CATEGORY)));
     }
   }
 
@@ -222,7 +250,9 @@ final class TopologyHarness implements AutoCloseable {
     uncommittedInputs.clear();
   }
 
-  /** A clean restart (SIGTERM, rebalance): commit, close, a new task restores from the changelogs. */
+  /**
+   * A clean restart (SIGTERM, rebalance): commit, close, a new task restores from the changelogs.
+   */
   void restart() {
     commit();
     open(committedPending, committedVersions);
@@ -258,8 +288,11 @@ final class TopologyHarness implements AutoCloseable {
     }
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     if (!pending.isEmpty() || !versions.isEmpty()) {
-      // <state.dir>/<application.id>/<task>/rocksdb/<store>: where the new driver's task opens them.
-      var taskDir = new File(stateDir.toFile(), props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG) + "/0_0");
+      // <state.dir>/<application.id>/<task>/rocksdb/<store>: where the new driver's task opens
+      // them.
+      var taskDir =
+          new File(
+              stateDir.toFile(), props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG) + "/0_0");
       var context = new MockProcessorContext<Object, Object>(props, new TaskId(0, 0), taskDir);
       load(context, PENDING, pending);
       load(context, VERSIONS, versions);
@@ -267,10 +300,13 @@ final class TopologyHarness implements AutoCloseable {
     driver = new TopologyTestDriver(SyncTopology.build(config, services), props);
     drivers++;
     input = driver.createInputTopic(TOPIC, new ByteArraySerializer(), new ByteArraySerializer());
-    dlqTopic = driver.createOutputTopic(config.dlqTopic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    dlqTopic =
+        driver.createOutputTopic(
+            config.dlqTopic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
-  private static void load(MockProcessorContext<Object, Object> context, String name, Map<String, byte[]> entries) {
+  private static void load(
+      MockProcessorContext<Object, Object> context, String name, Map<String, byte[]> entries) {
     var store = Stores.persistentKeyValueStore(name).get();
     store.init(context.getStateStoreContext(), store);
     try {
@@ -326,14 +362,18 @@ final class TopologyHarness implements AutoCloseable {
 
   /**
    * Weaviate for the model test: an {@link InMemorySink} that (1) rejects objects carrying a
-   * property {@code p1}/{@code p2} until the schema gets it ({@link #fix}), like the README's worked
-   * example, refuses every batch holding an object with {@code p3} (gRPC {@code INVALID_ARGUMENT}),
-   * and fails every object with {@code p4} with "not enough memory"; (2) fails transiently on demand, at most {@code retry.max.attempts - 1} calls in a row, so the
-   * retry always succeeds; (3) refuses the credentials (gRPC {@code UNAUTHENTICATED}) from an armed
-   * point until the harness fixes them; (4) logs every object write with the step it happened in.
+   * property {@code p1}/{@code p2} until the schema gets it ({@link #fix}), like the README's
+   * worked example, refuses every batch holding an object with {@code p3} (gRPC {@code
+   * INVALID_ARGUMENT}), and fails every object with {@code p4} with "not enough memory"; (2) fails
+   * transiently on demand, at most {@code retry.max.attempts - 1} calls in a row, so the retry
+   * always succeeds; (3) refuses the credentials (gRPC {@code UNAUTHENTICATED}) from an armed point
+   * until the harness fixes them; (4) logs every object write with the step it happened in.
    */
   static final class ScriptedSink implements WeaviateSink {
-    enum Transient { BATCH, OBJECTS }
+    enum Transient {
+      BATCH,
+      OBJECTS
+    }
 
     final InMemorySink store = new InMemorySink();
     final List<ReferenceModel.Write> writes = new ArrayList<>();
@@ -364,8 +404,10 @@ final class TopologyHarness implements AutoCloseable {
 
     private Map<String, String> scripted(List<String> ids, boolean delete) {
       calls++;
-      if (fatal == ReferenceModel.FatalArm.NEXT_CALL || delete && fatal == ReferenceModel.FatalArm.NEXT_DELETE_CALL) {
-        throw WeaviateApiException.gRPC(new StatusRuntimeException(Status.UNAUTHENTICATED.withDescription("invalid api key")));
+      if (fatal == ReferenceModel.FatalArm.NEXT_CALL
+          || delete && fatal == ReferenceModel.FatalArm.NEXT_DELETE_CALL) {
+        throw WeaviateApiException.gRPC(
+            new StatusRuntimeException(Status.UNAUTHENTICATED.withDescription("invalid api key")));
       }
       Transient t = transients.poll();
       if (t == Transient.BATCH) {
@@ -386,8 +428,10 @@ final class TopologyHarness implements AutoCloseable {
         return failed;
       }
       if (objects.stream().anyMatch(o -> o.properties().containsKey("p" + ReferenceModel.POISON))) {
-        throw WeaviateApiException.gRPC(new StatusRuntimeException(Status.INVALID_ARGUMENT.withDescription(
-            "batch refused: invalid value for property 'p" + ReferenceModel.POISON + "'")));
+        throw WeaviateApiException.gRPC(
+            new StatusRuntimeException(
+                Status.INVALID_ARGUMENT.withDescription(
+                    "batch refused: invalid value for property 'p" + ReferenceModel.POISON + "'")));
       }
       store.rejectIds.clear();
       for (UpsertObject o : objects) {
@@ -399,14 +443,16 @@ final class TopologyHarness implements AutoCloseable {
           if (marker == ReferenceModel.ALWAYS_TRANSIENT) {
             store.rejectIds.put(o.id(), "not enough memory");
           } else if (!fixed.contains(marker)) {
-            store.rejectIds.put(o.id(), "no such prop with name '" + p + "' found in class '" + collection + "'");
+            store.rejectIds.put(
+                o.id(), "no such prop with name '" + p + "' found in class '" + collection + "'");
           }
         }
       }
       Map<String, String> errors = store.upsert(collection, objects);
       for (UpsertObject o : objects) {
         if (!errors.containsKey(o.id())) {
-          writes.add(new ReferenceModel.Write(step, o.id(), ReferenceModel.Op.UPSERT, o.properties()));
+          writes.add(
+              new ReferenceModel.Write(step, o.id(), ReferenceModel.Op.UPSERT, o.properties()));
         }
       }
       return errors;
