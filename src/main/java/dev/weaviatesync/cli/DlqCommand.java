@@ -58,7 +58,8 @@ final class DlqCommand implements Runnable {
 
     @Option(
         names = "--category",
-        description = "INVALID_EVENT, REJECTED, PERMANENT or TRANSIENT_EXHAUSTED.")
+        description = "The failure category: ${COMPLETION-CANDIDATES}.",
+        completionCandidates = Categories.class)
     String category;
 
     @Option(names = "--exception", description = "Exception class, full or simple name.")
@@ -367,6 +368,17 @@ final class DlqCommand implements Runnable {
       dlq.purge(plan);
       out().printf("deleted; %s now starts at %s%n", config.dlqTopic(), plan.before());
       return Main.OK;
+    }
+  }
+
+  /** The categories a dead-letter record can have, from the one failure vocabulary. */
+  static final class Categories implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return java.util.Arrays.stream(dev.weaviatesync.sink.Failure.values())
+          .filter(dev.weaviatesync.sink.Failure::deadLettered)
+          .map(dev.weaviatesync.sink.Failure::category)
+          .iterator();
     }
   }
 }

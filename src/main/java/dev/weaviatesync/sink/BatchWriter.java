@@ -127,9 +127,7 @@ public final class BatchWriter {
       report.merge(
           run(
               upserts,
-              UpsertObject::id,
-              batch -> sink.upsert(collection, batch),
-              collection,
+              new Call<>(collection, UpsertObject::id, batch -> sink.upsert(collection, batch)),
               deadline,
               retry));
     }
@@ -137,24 +135,23 @@ public final class BatchWriter {
       report.merge(
           run(
               deletes,
-              id -> id,
-              batch -> sink.delete(collection, batch),
-              collection,
+              new Call<>(collection, id -> id, batch -> sink.delete(collection, batch)),
               deadline,
               retry));
     }
     return report;
   }
 
-  private <T> WriteReport run(
-      List<T> items,
-      Function<T, String> idOf,
-      Function<List<T>, Map<String, String>> call,
-      String collection,
-      Deadline deadline,
-      Retry policy) {
+  /**
+   * One kind of write to one collection: how an item names its id, and the call that sends a batch
+   * of them and answers the errors by id.
+   */
+  private record Call<T>(
+      String collection, Function<T, String> idOf, Function<List<T>, Map<String, String>> send) {}
+
+  private <T> WriteReport run(List<T> items, Call<T> call, Deadline deadline, Retry policy) {
     var report = new WriteReport();
-    var attempt = new Attempt<>(items, idOf, call, collection, report);
+    var attempt = new Attempt<>(items, call, report);
     try {
       Attempt<?> done =
           policy.executeSupplier(
@@ -195,11 +192,10 @@ public final class BatchWriter {
                 "Batch of {} kept failing on a healthy Weaviate ({}); bisecting it to find the object at fault",
                 attempt.remaining.size(),
                 e.toString());
-            bisect(List.copyOf(attempt.remaining), idOf, call, collection, deadline, report, once);
+            bisect(List.copyOf(attempt.remaining), call, deadline, report, once);
           } else if (policy == once) {
             // Isolated: it gets the full budget once more before it is judged.
-            report.merge(
-                run(List.copyOf(attempt.remaining), idOf, call, collection, deadline, retry));
+            report.merge(run(List.copyOf(attempt.remaining), call, deadline, retry));
           } else {
             attempt.failRemaining(Failure.TRANSIENT_EXHAUSTED, e);
           }
@@ -215,8 +211,7 @@ public final class BatchWriter {
                 "Batch of {} refused by Weaviate ({}); splitting it",
                 attempt.remaining.size(),
                 e.toString());
-            bisect(
-                List.copyOf(attempt.remaining), idOf, call, collection, deadline, report, policy);
+            bisect(List.copyOf(attempt.remaining), call, deadline, report, policy);
           }
         }
       }
@@ -230,26 +225,20 @@ public final class BatchWriter {
           "{} objects of collection {} share the vectorizer provider's refusal ({}); resending them in halves "
               + "to find the one at fault",
           attempt.suspects.size(),
-          collection,
-          attempt.lastErrors.get(idOf.apply(attempt.suspects.get(0))));
+          call.collection(),
+          attempt.lastErrors.get(call.idOf().apply(attempt.suspects.get(0))));
       report.countProviderSplit();
-      bisect(List.copyOf(attempt.suspects), idOf, call, collection, deadline, report, retry);
+      bisect(List.copyOf(attempt.suspects), call, deadline, report, retry);
     }
     return report;
   }
 
   private <T> void bisect(
-      List<T> rest,
-      Function<T, String> idOf,
-      Function<List<T>, Map<String, String>> call,
-      String collection,
-      Deadline deadline,
-      WriteReport report,
-      Retry policy) {
+      List<T> rest, Call<T> call, Deadline deadline, WriteReport report, Retry policy) {
     int half = rest.size() / 2;
-    report.merge(run(rest.subList(0, half), idOf, call, collection, deadline, policy));
+    report.merge(run(rest.subList(0, half), call, deadline, policy));
     if (report.outage() == null && !report.outOfTime()) {
-      report.merge(run(rest.subList(half, rest.size()), idOf, call, collection, deadline, policy));
+      report.merge(run(rest.subList(half, rest.size()), call, deadline, policy));
     }
   }
 
@@ -265,7 +254,7 @@ public final class BatchWriter {
   /** The state of one retried call: each attempt sends only what is still to be written. */
   private static final class Attempt<T> {
     private final Function<T, String> idOf;
-    private final Function<List<T>, Map<String, String>> call;
+    private final Call<T> call;
     private final String collection;
     private final WriteReport report;
     private List<T> remaining;
@@ -276,22 +265,17 @@ public final class BatchWriter {
     private Map<String, String> lastErrors = Map.of();
     private int attempts;
 
-    Attempt(
-        List<T> items,
-        Function<T, String> idOf,
-        Function<List<T>, Map<String, String>> call,
-        String collection,
-        WriteReport report) {
+    Attempt(List<T> items, Call<T> call, WriteReport report) {
       this.remaining = new ArrayList<>(items);
-      this.idOf = idOf;
+      this.idOf = call.idOf();
       this.call = call;
-      this.collection = collection;
+      this.collection = call.collection();
       this.report = report;
     }
 
     Attempt<T> next() {
       attempts++;
-      Map<String, String> errors = call.apply(remaining);
+      Map<String, String> errors = call.send().apply(remaining);
       // A provider refusal (a vectorizer's 400) that several objects share came from one provider
       // request with all of them in it: it does not say which object is at fault.
       var refusals = new java.util.HashMap<String, Integer>();

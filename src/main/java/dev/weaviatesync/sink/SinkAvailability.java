@@ -43,11 +43,7 @@ public final class SinkAvailability implements AutoCloseable {
     this.staleAfterNanos = Math.max(3 * probeInterval.toNanos(), Duration.ofSeconds(5).toNanos());
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "weaviate-sync-availability-probe");
-              t.setDaemon(true);
-              return t;
-            });
+            dev.weaviatesync.Daemons.named("weaviate-sync-availability-probe"));
     scheduler.scheduleWithFixedDelay(
         this::probeOnce, 0, probeInterval.toMillis(), TimeUnit.MILLISECONDS);
   }

@@ -32,13 +32,7 @@ final class AdminServer implements AutoCloseable {
       throws IOException {
     server = HttpServer.create(new InetSocketAddress(host, port), 16);
     server.setExecutor(
-        Executors.newFixedThreadPool(
-            2,
-            r -> {
-              Thread t = new Thread(r, "weaviate-sync-admin");
-              t.setDaemon(true);
-              return t;
-            }));
+        Executors.newFixedThreadPool(2, dev.weaviatesync.Daemons.named("weaviate-sync-admin")));
     server.createContext("/healthz", ex -> respond(ex, live.get()));
     server.createContext("/readyz", ex -> respond(ex, ready.get()));
     server.createContext(

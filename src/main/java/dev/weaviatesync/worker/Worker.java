@@ -120,11 +120,7 @@ public final class Worker implements AutoCloseable {
     if (every > 0) {
       summary =
           Executors.newSingleThreadScheduledExecutor(
-              r -> {
-                Thread t = new Thread(r, "weaviate-sync-summary");
-                t.setDaemon(true);
-                return t;
-              });
+              dev.weaviatesync.Daemons.named("weaviate-sync-summary"));
       summary.scheduleAtFixedRate(
           () -> log.info("summary: {}", stats.summary()), every, every, TimeUnit.MILLISECONDS);
     }
