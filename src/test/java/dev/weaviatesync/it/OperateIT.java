@@ -111,6 +111,8 @@ class OperateIT {
             .contains("weaviate_sync_flush_latency_seconds_bucket")
             .contains("weaviate_sync_batch_size_bucket")
             .contains("kafka_stream_");
+        // Counted when produced; visible to a read_committed reader once its transaction commits.
+        await().atMost(Duration.ofSeconds(30)).until(() -> s.dlqRecords().size() == 1);
         assertThat(s.dlqRecords()).hasSize(1);
 
         // 2. readiness follows Weaviate

@@ -102,7 +102,14 @@ class PromiseIT {
       await("the next event is written")
           .atMost(Duration.ofSeconds(60))
           .until(() -> s.weaviate().objects(s.itemCollection).containsKey(next));
-      var dlq = s.dlqRecords();
+      // The flush writes to Weaviate before the transaction that holds the dead-letter record
+      // commits, and the DLQ is read read_committed: wait for the commit, then look.
+      var dlq =
+          await("the dead-letter record is committed")
+              .atMost(Duration.ofSeconds(30))
+              .until(s::dlqRecords, records -> !records.isEmpty());
+      Thread.sleep(500); // one more commit interval: a second record would show up now
+      dlq = s.dlqRecords();
       assertThat(dlq).hasSize(1);
       assertThat(dlq.get(0).value()).isEqualTo(value);
       assertThat(DlqHeaders.text(dlq.get(0).headers(), DlqHeaders.CATEGORY))
