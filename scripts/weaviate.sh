@@ -12,6 +12,11 @@
 # WEAVIATE_API_KEYS=key1,key2 (with WEAVIATE_API_USERS=user1,user2) starts it with API-key
 # authentication and no anonymous access; WEAVIATE_MODULES=text2vec-openai,... enables modules
 # (compiled into the binary; a provider endpoint is set per collection, e.g. on 127.0.0.1).
+# WEAVIATE_RBAC_ROOT_USERS=user1 (needs WEAVIATE_API_KEYS, one of whose users it names) turns on
+# role-based authorization (AUTHORIZATION_RBAC_ENABLED) with those users as root, and database
+# users (AUTHENTICATION_DB_USERS_ENABLED): a root user then creates roles, users and their API keys
+# through the REST API (/v1/authz/roles, /v1/users/db/{id}). Roles and users live in DIR/data, so a
+# restart on the same DIR keeps them.
 set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -54,6 +59,10 @@ start() {
   if [[ ! -f "$dir/ports" ]]; then
     free_ports 2 2 > "$dir/ports"
   fi
+  if [[ -n "${WEAVIATE_RBAC_ROOT_USERS:-}" && -z "${WEAVIATE_API_KEYS:-}" ]]; then
+    log "WEAVIATE_RBAC_ROOT_USERS needs WEAVIATE_API_KEYS (and WEAVIATE_API_USERS): a root user must be able to log in"
+    exit 2
+  fi
   local http grpc gossip data raft raftrpc
   read -r http grpc gossip data raft raftrpc < "$dir/ports"
   (
@@ -64,6 +73,10 @@ start() {
         AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED=false
     else
       export AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED="${AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED:-true}"
+    fi
+    if [[ -n "${WEAVIATE_RBAC_ROOT_USERS:-}" ]]; then
+      export AUTHORIZATION_RBAC_ENABLED=true AUTHORIZATION_RBAC_ROOT_USERS="$WEAVIATE_RBAC_ROOT_USERS" \
+        AUTHENTICATION_DB_USERS_ENABLED=true
     fi
     export PERSISTENCE_DATA_PATH="$dir/data" \
       DEFAULT_VECTORIZER_MODULE=none ENABLE_MODULES="${WEAVIATE_MODULES:-}" \
