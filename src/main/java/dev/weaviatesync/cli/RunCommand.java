@@ -3,6 +3,7 @@ package dev.weaviatesync.cli;
 import dev.weaviatesync.config.ConfigException;
 import dev.weaviatesync.config.Keys;
 import dev.weaviatesync.config.SyncConfig;
+import dev.weaviatesync.sink.FatalSinkException;
 import dev.weaviatesync.worker.Worker;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -124,7 +125,10 @@ final class RunCommand implements Callable<Integer> {
       done.countDown();
     }
     if (worker.failure() != null) {
-      spec.commandLine().getErr().println("worker stopped: " + worker.failure());
+      Throwable f = worker.failure();
+      spec.commandLine()
+          .getErr()
+          .println("worker stopped: " + (f instanceof FatalSinkException ? f.getMessage() : f));
       return Main.FAILURE;
     }
     return Main.OK;

@@ -101,6 +101,10 @@ public final class BatchWriter {
 
   /** The label of a failed call for metrics: gRPC status, HTTP status, or exception class. */
   static String status(Throwable t) {
+    if (t instanceof FatalSinkException f) {
+      // Without a cause: objects refused for lack of permission, what gRPC calls PERMISSION_DENIED.
+      return f.getCause() == null ? "PERMISSION_DENIED" : status(f.getCause());
+    }
     if (t instanceof io.weaviate.client6.v1.api.WeaviateApiException api) {
       return api.isGPRC() ? api.grpcStatusCode() : "HTTP_" + api.httpStatusCode();
     }
@@ -181,6 +185,8 @@ public final class BatchWriter {
       } else {
         report.outage("Weaviate did not answer before the flush deadline");
       }
+    } catch (FatalSinkException e) {
+      throw e; // objects refused for lack of permission (Attempt.next): stop, dead-letter nothing
     } catch (RuntimeException e) {
       switch (ErrorClassifier.classify(e)) {
         case TRANSIENT -> {
@@ -276,6 +282,12 @@ public final class BatchWriter {
     Attempt<T> next() {
       attempts++;
       Map<String, String> errors = call.send().apply(remaining);
+      for (String err : errors.values()) {
+        if (ErrorClassifier.classifyObjectError(err) == Failure.FATAL) {
+          // The key may not write to this collection: every object says so, none is at fault.
+          throw new FatalSinkException("writing to collection " + collection + ": " + err, null);
+        }
+      }
       // A provider refusal (a vectorizer's 400) that several objects share came from one provider
       // request with all of them in it: it does not say which object is at fault.
       var refusals = new java.util.HashMap<String, Integer>();

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  * policy"): UNAVAILABLE, DEADLINE_EXCEEDED, 5xx, "not enough memory" and connection errors are
  * {@code TRANSIENT}; 400, 422 and an oversized request fail a batch as {@code PERMANENT} (the
  * writer splits it to find the objects at fault); per-object validation errors are {@code
- * REJECTED}; 401/403 are {@code FATAL}.
+ * REJECTED}; 401/403, and an authorization refusal in a call's or an object's error, are {@code
+ * FATAL}.
  */
 public final class ErrorClassifier {
   private static final Set<String> TRANSIENT_GRPC =
@@ -33,6 +34,9 @@ public final class ErrorClassifier {
 
   /** A whole call's failure: {@code TRANSIENT}, {@code PERMANENT} or {@code FATAL}. */
   public static Failure classify(Throwable t) {
+    if (t instanceof FatalSinkException) {
+      return Failure.FATAL;
+    }
     if (t instanceof WeaviateApiException api) {
       String msg = String.valueOf(api.getError()).toLowerCase(Locale.ROOT);
       if (api.isGPRC()) {
@@ -74,6 +78,19 @@ public final class ErrorClassifier {
   }
 
   /**
+   * True when {@code message} is Weaviate refusing the caller a permission (RBAC, or the admin
+   * list): {@code "rbac: authorization, forbidden action: user 'sync' has insufficient permissions
+   * to update_data [[Domain: data, Collection: Item, Tenant: *, Object: *]]"}. Weaviate 1.38 says
+   * so as a call's error (gRPC PERMISSION_DENIED, HTTP 403) and, for a gRPC batch upsert, as the
+   * error of every object of the collection (the call itself succeeds). The message names the user,
+   * never the key.
+   */
+  public static boolean isPermissionRefusal(String message) {
+    String m = String.valueOf(message).toLowerCase(Locale.ROOT);
+    return m.contains("forbidden action") || m.contains("has insufficient permissions");
+  }
+
+  /**
    * The HTTP status a vectorizer module reports from its provider, as Weaviate words it: {@code
    * "connection to: OpenAI API failed with status: 429 request-id: ... error: ..."}
    * (text2vec-openai and most modules), {@code "connection to Cohere failed with status: 500 ..."},
@@ -104,9 +121,15 @@ public final class ErrorClassifier {
    * Per-object errors from a batch response: mostly validation ({@code REJECTED}); a few are about
    * the server's state ({@code TRANSIENT}). Errors of a vectorizer's provider are judged by the
    * provider's status: 408, 429 and 5xx are transient (rate limit, overload; retried with backoff),
-   * other 4xx rejected.
+   * other 4xx rejected. An authorization refusal ({@link #isPermissionRefusal}) is {@code FATAL}:
+   * the worker's key may not write to the collection, which no record is at fault for;
+   * dead-lettered as {@code REJECTED}, it would send every record of the collection to the
+   * dead-letter topic.
    */
   public static Failure classifyObjectError(String message) {
+    if (isPermissionRefusal(message)) {
+      return Failure.FATAL;
+    }
     int provider = providerStatus(message);
     if (provider >= 500 || provider == 429 || provider == 408) {
       return Failure.TRANSIENT;

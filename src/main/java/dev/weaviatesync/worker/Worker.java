@@ -4,6 +4,7 @@ import dev.weaviatesync.config.EntityType;
 import dev.weaviatesync.config.SyncConfig;
 import dev.weaviatesync.sink.BatchWriter;
 import dev.weaviatesync.sink.CollectionManager;
+import dev.weaviatesync.sink.FatalSinkException;
 import dev.weaviatesync.sink.SinkAvailability;
 import dev.weaviatesync.sink.WeaviateClientSink;
 import dev.weaviatesync.stats.SyncStats;
@@ -97,15 +98,24 @@ public final class Worker implements AutoCloseable {
         e -> {
           if (failure.compareAndSet(null, e)) {
             log.error(
-                "Stopping: {}. Nothing was dead-lettered for it; fix the credentials and restart.",
+                "Stopping: {}. Nothing was dead-lettered for it; fix the key or its permissions and restart.",
                 e.getMessage());
           }
           stopped.countDown();
         });
     streams.setUncaughtExceptionHandler(
         e -> {
-          log.error("A stream thread died; stopping the worker", e);
-          failure.compareAndSet(null, e);
+          FatalSinkException fatal = fatalCause(e);
+          if (fatal != null) {
+            // Weaviate refused the worker (a key revoked, a permission taken away): one line that
+            // says what was refused; the stack trace would only bury it.
+            log.error(
+                "Stopping: {}. Nothing was dead-lettered for it; fix the key or its permissions and restart.",
+                fatal.getMessage());
+          } else {
+            log.error("A stream thread died; stopping the worker", e);
+          }
+          failure.compareAndSet(null, fatal != null ? fatal : e);
           stopped.countDown();
           return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
@@ -134,6 +144,16 @@ public final class Worker implements AutoCloseable {
               config.adminHost(), config.adminPort(), this::liveness, this::readiness, registry);
     }
     streams.start();
+  }
+
+  /** The {@link FatalSinkException} a stream thread died of, under Kafka Streams' wrapping. */
+  private static FatalSinkException fatalCause(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof FatalSinkException f) {
+        return f;
+      }
+    }
+    return null;
   }
 
   /** Liveness: the process works and no stream thread has died. */

@@ -1,6 +1,7 @@
 package dev.weaviatesync.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weaviatesync.config.SyncConfig;
 import dev.weaviatesync.stats.SyncStats;
@@ -44,6 +45,66 @@ class ErrorClassifierTest {
                     new StatusRuntimeException(
                         Status.INTERNAL.withDescription("panic while handling the batch")))))
         .isEqualTo(Failure.TRANSIENT);
+  }
+
+  // What Weaviate 1.38.11 answers, per object, to a gRPC batch upsert with a key that may read the
+  // collection but not write to it (WeaviateRbacIT): the call itself succeeds.
+  static final String FORBIDDEN_WRITE =
+      "rbac: authorization, forbidden action: user 'reader' has insufficient permissions to "
+          + "update_data [[Domain: data, Collection: Item, Tenant: *, Object: *]]";
+
+  @Test
+  void shouldTreatAnObjectRefusedForLackOfPermissionAsFatalNotAsRejected() {
+    assertThat(ErrorClassifier.classifyObjectError(FORBIDDEN_WRITE)).isEqualTo(Failure.FATAL);
+    assertThat(
+            ErrorClassifier.classify(
+                WeaviateApiException.gRPC(
+                    new StatusRuntimeException(
+                        Status.PERMISSION_DENIED.withDescription(
+                            FORBIDDEN_WRITE.replace("update_data", "delete_data"))))))
+        .isEqualTo(Failure.FATAL);
+    assertThat(ErrorClassifier.classify(new FatalSinkException("refused", null)))
+        .isEqualTo(Failure.FATAL);
+    // A provider refusing Weaviate's key is the provider's answer about that object: REJECTED.
+    assertThat(
+            ErrorClassifier.classifyObjectError(
+                "connection to: OpenAI API failed with status: 403 error: forbidden"))
+        .isEqualTo(Failure.REJECTED);
+  }
+
+  @Test
+  void shouldStopInsteadOfDeadLetteringABatchRefusedForLackOfPermission() {
+    var calls = new ArrayList<Integer>();
+    WeaviateSink sink =
+        new WeaviateSink() {
+          @Override
+          public Map<String, String> upsert(String collection, List<UpsertObject> objects) {
+            calls.add(objects.size());
+            var errors = new HashMap<String, String>();
+            objects.forEach(o -> errors.put(o.id(), FORBIDDEN_WRITE));
+            return errors;
+          }
+
+          @Override
+          public Map<String, String> delete(String collection, List<String> ids) {
+            return Map.of();
+          }
+
+          @Override
+          public boolean isReady() {
+            return true;
+          }
+        };
+    var objects = new ArrayList<UpsertObject>();
+    for (String id : List.of("a", "b", "c", "d")) {
+      objects.add(new UpsertObject(id, Map.of("title", id), null));
+    }
+    var writer = new BatchWriter(sink, SyncConfig.defaults(), new SyncStats());
+    assertThatThrownBy(() -> writer.write("Item", objects, List.of("e")))
+        .isInstanceOf(FatalSinkException.class)
+        .hasMessageContaining("writing to collection Item")
+        .hasMessageContaining("update_data");
+    assertThat(calls).as("one call: no retry, no bisection").containsExactly(4);
   }
 
   @Test
