@@ -26,7 +26,7 @@ public final class CollectionManager {
   public static void ensureCollections(WeaviateClient client, SyncConfig config)
       throws IOException {
     for (EntityType type : config.types()) {
-      if (client.collections.exists(type.collection())) {
+      if (exists(client, type.collection())) {
         log.info("Collection {} exists (type {})", type.collection(), type.name());
         continue;
       }
@@ -49,7 +49,8 @@ public final class CollectionManager {
                 + "declare its properties here so it can be created, or create it yourself");
       }
       List<Property> props = type.properties().stream().map(CollectionManager::property).toList();
-      client.collections.create(
+      create(
+          client,
           CollectionConfig.of(
               type.collection(),
               c ->
@@ -66,6 +67,37 @@ public final class CollectionManager {
           type.properties(),
           type.vectorizer().module());
     }
+  }
+
+  private static boolean exists(WeaviateClient client, String collection) throws IOException {
+    try {
+      return client.collections.exists(collection);
+    } catch (RuntimeException e) {
+      throw refused("read the schema of collection " + collection, e);
+    }
+  }
+
+  private static void create(WeaviateClient client, CollectionConfig collection)
+      throws IOException {
+    try {
+      client.collections.create(collection);
+    } catch (RuntimeException e) {
+      throw refused(
+          "create collection "
+              + collection.collectionName()
+              + " ("
+              + Keys.COLLECTIONS_CREATE
+              + "=true)",
+          e);
+    }
+  }
+
+  /** A refusal as a {@link FatalSinkException} that says what was refused; anything else as is. */
+  private static RuntimeException refused(String what, RuntimeException e) {
+    if (ErrorClassifier.classify(e) != Failure.FATAL) {
+      return e;
+    }
+    return WeaviateClientSink.refused(what, e);
   }
 
   /**

@@ -126,10 +126,105 @@ public final class WeaviateClientSink implements WeaviateSink {
       return true;
     } catch (IOException | RuntimeException e) {
       if (ErrorClassifier.classify(e) == Failure.FATAL) {
-        throw new FatalSinkException(BatchWriter.status(e), e);
+        throw new FatalSinkException(refusal(e), e);
       }
       log.debug("Weaviate readiness check failed: {}", e.toString());
       return false;
     }
+  }
+
+  /** Not a UUID: Weaviate refuses the object after the permission check and writes nothing. */
+  static final String NOT_A_UUID = "weaviate-sync-permission-check";
+
+  /**
+   * Asks Weaviate, before the first record is read, whether the worker's key may do in {@code
+   * collection} what the worker does there: read (the readiness probe), upsert (Weaviate's
+   * create_data and update_data) and delete. Nothing is written or deleted: the upsert sends one
+   * object whose id is not a UUID (Weaviate 1.38 checks the permissions of a gRPC batch before it
+   * parses the objects, then refuses that object, writing nothing), the delete is a dry run.
+   *
+   * <p>Only a refusal stops the start-up. Any other answer (a gRPC port that is down, a future
+   * Weaviate that words it differently) lets the worker start: writes are classified the same way,
+   * so a refusal found later still stops the worker instead of dead-lettering records.
+   *
+   * @throws FatalSinkException naming the collection and the permission Weaviate refused
+   */
+  public void checkPermissions(String collection) {
+    var h = handle(collection);
+    attempt("read from collection " + collection, () -> h.query.fetchObjectById(PROBE_ID));
+    attempt(
+        "write to collection " + collection,
+        () -> {
+          var response =
+              h.data.insertMany(
+                  List.of(
+                      WeaviateObject.<Map<String, Object>>of(
+                          b -> b.uuid(NOT_A_UUID).properties(Map.of()))));
+          for (var r : response.responses()) {
+            if (r.successful()) {
+              log.warn(
+                  "Weaviate accepted the permission check's object with the id '{}' in collection {};"
+                      + " delete it",
+                  NOT_A_UUID,
+                  collection);
+            } else if (ErrorClassifier.isPermissionRefusal(r.error())) {
+              throw refused("write to collection " + collection, r.error(), null);
+            }
+          }
+        });
+    attempt(
+        "delete from collection " + collection,
+        () ->
+            h.data.deleteMany(
+                DeleteManyRequest.of(Filter.uuid().eq(PROBE_ID), b -> b.dryRun(true))));
+  }
+
+  /**
+   * Weaviate refused {@code what} ({@link Failure#FATAL}): a message that says what was refused
+   * and, for a missing permission, which permissions the worker needs.
+   */
+  static FatalSinkException refused(String what, Throwable e) {
+    return refused(what, refusal(e), e);
+  }
+
+  private static FatalSinkException refused(String what, String answer, Throwable cause) {
+    if (ErrorClassifier.isPermissionRefusal(answer)) {
+      return new FatalSinkException(
+          "the key may not "
+              + what
+              + ": "
+              + answer
+              + " (the worker's role needs read_collections, create_data, read_data, update_data"
+              + " and delete_data on its collections, and create_collections if"
+              + " collections.create=true: README, Weaviate permissions)",
+          cause);
+    }
+    return new FatalSinkException(what + ": " + answer, cause);
+  }
+
+  private static void attempt(String what, Runnable call) {
+    try {
+      call.run();
+    } catch (FatalSinkException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      if (ErrorClassifier.classify(e) == Failure.FATAL) {
+        throw refused(what, e);
+      }
+      log.warn(
+          "Start-up permission check could not {} ({}); going on, writes are checked as they happen",
+          what,
+          e.toString());
+    }
+  }
+
+  /**
+   * What Weaviate answered, for a message: its words when it refused a permission (they name the
+   * user, the permission and the collection, never the key), else only the status.
+   */
+  static String refusal(Throwable e) {
+    return ErrorClassifier.isPermissionRefusal(e.getMessage())
+        ? e.getMessage()
+        : BatchWriter.status(e);
   }
 }

@@ -84,6 +84,10 @@ public final class Worker implements AutoCloseable {
     client = WeaviateClientSink.connect(config);
     CollectionManager.ensureCollections(client, config);
     sink = new WeaviateClientSink(client, config.types().get(0).collection());
+    // Before the first record is read: a key that may not write fails here, not at the first batch.
+    for (EntityType type : config.types()) {
+      sink.checkPermissions(type.collection());
+    }
     availability = new SinkAvailability(sink::isReady, config.outageProbeInterval());
     var services =
         new SyncTopology.Services(
