@@ -96,6 +96,40 @@ public final class WeaviateRest {
     }
   }
 
+  /** A raw answer: status and body. */
+  public record Answer(int status, String body) {
+    public JsonNode json() {
+      try {
+        return MAPPER.readTree(body);
+      } catch (IOException e) {
+        throw new IllegalStateException("not JSON (status " + status + "): " + body, e);
+      }
+    }
+  }
+
+  /** Sends a raw request; returns the status and the body. */
+  public Answer exchange(String method, String path, String json) {
+    try {
+      var req =
+          request(base + path)
+              .timeout(Duration.ofSeconds(30))
+              .header("Content-Type", "application/json")
+              .method(
+                  method,
+                  json == null
+                      ? HttpRequest.BodyPublishers.noBody()
+                      : HttpRequest.BodyPublishers.ofString(json))
+              .build();
+      var resp = HTTP.send(req, HttpResponse.BodyHandlers.ofString());
+      return new Answer(resp.statusCode(), resp.body());
+    } catch (IOException e) {
+      throw new IllegalStateException(method + " " + path + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   private JsonNode get(String url) {
     try {
       var resp =
