@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Chart checks: helm lint --strict, helm template for the default values and for the values files in
 # helm/ci/, the rendered manifests validated against the Kubernetes API schemas (kubernetes-validate,
-# from PyPI, schemas bundled, no network), and the bad values files rejected.
+# from PyPI, schemas bundled, no network), the Kafka TLS/SASL wiring of every pod template checked,
+# and the bad values files (helm/ci/bad-*.yaml) rejected with the error each one names.
 # helm is built from its Go module (helm.sh/helm/v3) once and cached, like weaviate-server.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
+TOOLS="${TOOLS_CACHE:-$HOME/.cache/weaviate-sync}"
 HELM_VERSION="${HELM_VERSION:-v3.22.0}"
-CACHE="${TOOLS_CACHE:-$HOME/.cache/weaviate-sync}/helm/$HELM_VERSION"
+CACHE="$TOOLS/helm/$HELM_VERSION"
 HELM="$CACHE/helm"
 if [[ ! -x "$HELM" ]]; then
   echo "[helm-check] building helm $HELM_VERSION (first time only)" >&2
@@ -15,50 +17,92 @@ if [[ ! -x "$HELM" ]]; then
   CGO_ENABLED=0 GOBIN="$CACHE" go install "helm.sh/helm/v3/cmd/helm@$HELM_VERSION" >&2
 fi
 command -v kubernetes-validate >/dev/null || python3 -m pip install -q --disable-pip-version-check kubernetes-validate==1.37.0
+
 CHART=helm/weaviate-sync
 OUT="$(mktemp -d)"
+trap 'rm -rf "$OUT"' EXIT
 fail=0
-for values in "" helm/ci/all-on.yaml helm/ci/autoscaling.yaml helm/ci/hpa.yaml; do
+cases=("")
+for f in helm/ci/*.yaml; do [[ "$(basename "$f")" == bad-* ]] || cases+=("$f"); done
+rendered=()
+for values in "${cases[@]}"; do
   name="${values:-default}"
+  file="$OUT/$(basename "$name" .yaml).yaml"
   args=(); [[ -n "$values" ]] && args=(-f "$values")
   "$HELM" lint --strict "$CHART" "${args[@]}" >/dev/null || { echo "FAIL lint $name"; fail=1; continue; }
-  "$HELM" template t "$CHART" "${args[@]}" > "$OUT/$(basename "$name" .yaml).yaml" || { echo "FAIL template $name"; fail=1; continue; }
+  "$HELM" template t "$CHART" "${args[@]}" > "$file" || { echo "FAIL template $name"; fail=1; continue; }
   # Custom resources (ServiceMonitor, ScaledObject) have no schema in the Kubernetes API: warned, not failed.
-  if kubernetes-validate --strict --quiet "$OUT/$(basename "$name" .yaml).yaml"; then
-    echo "ok   $name: lint, template, $(grep -c '^kind:' "$OUT/$(basename "$name" .yaml).yaml") manifests valid"
+  if kubernetes-validate --strict --quiet "$file"; then
+    echo "ok   $name: lint, template, $(grep -c '^kind:' "$file") manifests valid"
+    rendered+=("$file")
   else
     echo "FAIL validate $name"; fail=1
   fi
 done
+
 # The release name most users type: its Service is called weaviate-sync, and Kubernetes would put
 # WEAVIATE_SYNC_PORT & co. into every pod that has service links on. Every pod spec must turn them off.
 "$HELM" template weaviate-sync "$CHART" -f helm/ci/all-on.yaml > "$OUT/release-weaviate-sync.yaml"
-pods="$(python3 - "$OUT/release-weaviate-sync.yaml" <<'PY'
-import sys, yaml
-bad, n = [], 0
-for doc in yaml.safe_load_all(open(sys.argv[1])):
-    if not doc: continue
-    spec = doc.get("spec", {})
-    tpl = spec.get("template") or spec.get("jobTemplate", {}).get("spec", {}).get("template")
-    if not tpl: continue
-    n += 1
-    if tpl["spec"].get("enableServiceLinks") is not False:
-        bad.append(doc["kind"] + "/" + doc["metadata"]["name"])
-print(n if not bad else "missing in " + ", ".join(bad))
+# Per pod template: service links off; env names unique; every $(VAR) names a variable defined above
+# it (Kubernetes leaves it as literal text otherwise); SASL_* has a JAAS config; the truststore sits on
+# a read-only Secret mount; the DLQ Job gets exactly the worker's Kafka settings; no ConfigMap anywhere.
+python3 - "$OUT/release-weaviate-sync.yaml" "${rendered[@]}" <<'PY' || fail=1
+import os, re, sys, yaml
+bad, pods, first = [], 0, True
+for path in sys.argv[1:]:
+    case = os.path.basename(path)
+    kafka_env = {}
+    for doc in yaml.safe_load_all(open(path)):
+        if not doc: continue
+        kind, name = doc["kind"], doc["metadata"]["name"]
+        if kind == "ConfigMap": bad.append(f"{case}: {kind}/{name} (settings and secrets go to env, never to a ConfigMap)")
+        spec = doc.get("spec", {})
+        tpl = spec.get("template") or spec.get("jobTemplate", {}).get("spec", {}).get("template")
+        if not tpl: continue
+        pods += 1
+        pod, where = tpl["spec"], f"{case}: {kind}/{name}"
+        if pod.get("enableServiceLinks") is not False: bad.append(f"{where}: enableServiceLinks is not false")
+        vols = {v["name"]: v for v in pod.get("volumes", [])}
+        for c in pod["containers"]:
+            env, seen = {}, set()
+            for e in c.get("env", []):
+                if e["name"] in seen: bad.append(f"{where}: env {e['name']} twice")
+                for ref in re.findall(r"\$\(([A-Za-z_][A-Za-z0-9_]*)\)", e.get("value", "")):
+                    if ref not in seen: bad.append(f"{where}: env {e['name']} uses $({ref}) before it is defined")
+                seen.add(e["name"]); env[e["name"]] = e
+            protocol = env.get("KAFKA_SECURITY_PROTOCOL", {}).get("value", "PLAINTEXT")
+            if protocol.startswith("SASL_") and "KAFKA_SASL_JAAS_CONFIG" not in env:
+                bad.append(f"{where}: {protocol} without KAFKA_SASL_JAAS_CONFIG")
+            loc = env.get("KAFKA_SSL_TRUSTSTORE_LOCATION", {}).get("value")
+            if loc:
+                mounts = [m for m in c.get("volumeMounts", []) if loc.startswith(m["mountPath"].rstrip("/") + "/")]
+                if not (mounts and mounts[0].get("readOnly") and "secret" in vols.get(mounts[0]["name"], {})):
+                    bad.append(f"{where}: truststore {loc} is not on a read-only Secret mount")
+            kafka_env[kind] = {k: v for k, v in env.items() if k.startswith(("KAFKA_", "SASL_")) and k != "KAFKA_STATE_DIR"}
+    if "Job" in kafka_env:
+        worker = kafka_env.get("Deployment") or kafka_env.get("StatefulSet")
+        if worker != kafka_env["Job"]: bad.append(f"{case}: the DLQ Job's Kafka settings differ from the worker's")
+    if first:  # the release named weaviate-sync
+        if pods == 0: bad.append(f"{case}: no pod templates rendered")
+        if not bad: print(f"ok   release weaviate-sync: enableServiceLinks: false in all {pods} pod templates")
+    first = False
+if bad:
+    print("FAIL pod templates:\n  " + "\n  ".join(bad)); sys.exit(1)
+print(f"ok   Kafka TLS/SASL wiring and no ConfigMap: {pods} pod templates in {len(sys.argv) - 1} renderings")
 PY
-)"
-if [[ "$pods" =~ ^[0-9]+$ && "$pods" -gt 0 ]]; then
-  echo "ok   release weaviate-sync: enableServiceLinks: false in all $pods pod templates"
-else
-  echo "FAIL release weaviate-sync: enableServiceLinks: false $pods"; fail=1
-fi
+
 for bad in helm/ci/bad-*.yaml; do
+  expect="$(sed -n 's/^# expect: //p' "$bad")"
   if "$HELM" lint --strict "$CHART" -f "$bad" >/dev/null 2>&1 && "$HELM" template t "$CHART" -f "$bad" >/dev/null 2>&1; then
     echo "FAIL $bad was accepted"; fail=1
+    continue
+  fi
+  err="$("$HELM" template t "$CHART" -f "$bad" 2>&1 || true)"
+  if [[ -z "$expect" || "$err" != *"$expect"* ]]; then
+    echo "FAIL $bad rejected, but not with '# expect: $expect':"; echo "$err" | head -n 8; fail=1
   else
-    echo "ok   $bad rejected: $("$HELM" template t "$CHART" -f "$bad" 2>&1 | grep -m1 -E 'Error|error' | cut -c1-120)"
+    echo "ok   $bad rejected: $expect"
   fi
 done
-rm -rf "$OUT"
 if [[ $fail -ne 0 ]]; then echo "helm-check: FAILED"; exit 1; fi
 echo "helm-check: all passed"
