@@ -53,7 +53,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 
 {{- define "weaviate-sync.image" -}}
-{{ .Values.image.repository }}:{{ default .Chart.AppVersion .Values.image.tag }}
+{{ .Values.image.repository }}:{{ default .Chart.AppVersion .Values.image.tag }}{{ with .Values.image.digest }}@{{ . }}{{ end }}
 {{- end -}}
 
 {{/* Where the Kafka truststore Secret is mounted (read-only). */}}
@@ -147,6 +147,7 @@ seccompProfile:
 {{- define "weaviate-sync.containerSecurityContext" -}}
 allowPrivilegeEscalation: false
 readOnlyRootFilesystem: true
+privileged: false
 capabilities:
   drop: ["ALL"]
 {{- end -}}
@@ -172,6 +173,8 @@ terminationGracePeriodSeconds: {{ add .Values.shutdownGraceSeconds 15 }}
 # Kubernetes would otherwise inject <SERVICE>_PORT, <SERVICE>_SERVICE_HOST, ... for every Service in
 # the namespace; a release named weaviate-sync makes them WEAVIATE_SYNC_*, our settings' prefix.
 enableServiceLinks: false
+# The worker never calls the Kubernetes API: no service account token in the pod.
+automountServiceAccountToken: false
 securityContext: {{- include "weaviate-sync.podSecurityContext" . | nindent 2 }}
 containers:
   - name: worker
