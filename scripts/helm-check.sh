@@ -76,13 +76,14 @@ done
 "$HELM" template weaviate-sync "$CHART" -f helm/ci/all-on.yaml > "$OUT/release-weaviate-sync.yaml"
 # Per pod template: service links off; env names unique; every $(VAR) names a variable defined above
 # it (Kubernetes leaves it as literal text otherwise); SASL_* has a JAAS config; the truststore sits on
-# a read-only Secret mount; the DLQ Job gets exactly the worker's Kafka settings; no ConfigMap anywhere.
+# a read-only Secret mount; the DLQ Job gets exactly the worker's Kafka settings, but pod labels the
+# worker's selector does not match; no ConfigMap anywhere.
 python3 - "$OUT/release-weaviate-sync.yaml" "${rendered[@]}" <<'PY' || fail=1
 import os, re, sys, yaml
 bad, pods, first = [], 0, True
 for path in sys.argv[1:]:
     case = os.path.basename(path)
-    kafka_env = {}
+    kafka_env, selectors, pod_labels = {}, [], {}
     for doc in yaml.safe_load_all(open(path)):
         if not doc: continue
         kind, name = doc["kind"], doc["metadata"]["name"]
@@ -92,6 +93,8 @@ for path in sys.argv[1:]:
         if not tpl: continue
         pods += 1
         pod, where = tpl["spec"], f"{case}: {kind}/{name}"
+        if kind in ("Deployment", "StatefulSet"): selectors.append(spec["selector"]["matchLabels"])
+        else: pod_labels[where] = tpl["metadata"].get("labels", {})
         if pod.get("enableServiceLinks") is not False: bad.append(f"{where}: enableServiceLinks is not false")
         vols = {v["name"]: v for v in pod.get("volumes", [])}
         for c in pod["containers"]:
@@ -110,6 +113,9 @@ for path in sys.argv[1:]:
                 if not (mounts and mounts[0].get("readOnly") and "secret" in vols.get(mounts[0]["name"], {})):
                     bad.append(f"{where}: truststore {loc} is not on a read-only Secret mount")
             kafka_env[kind] = {k: v for k, v in env.items() if k.startswith(("KAFKA_", "SASL_")) and k != "KAFKA_STATE_DIR"}
+    for where, labels in pod_labels.items():  # a PodDisruptionBudget on the worker must not count them
+        if any(all(labels.get(k) == v for k, v in sel.items()) for sel in selectors):
+            bad.append(f"{where}: its pods match the worker's selector")
     if "Job" in kafka_env:
         worker = kafka_env.get("Deployment") or kafka_env.get("StatefulSet")
         if worker != kafka_env["Job"]: bad.append(f"{case}: the DLQ Job's Kafka settings differ from the worker's")

@@ -23,6 +23,16 @@ app.kubernetes.io/name: {{ include "weaviate-sync.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 
+{{/*
+The DLQ Job's pods: labels the workload's selector does not match. With the workload's labels, a
+PodDisruptionBudget would count the Job's pod (kept for a day after it ends), find no scalable
+controller for it and allow no disruption at all, blocking node drains.
+*/}}
+{{- define "weaviate-sync.dlqSelector" -}}
+app.kubernetes.io/name: {{ include "weaviate-sync.name" . }}-dlq
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
 {{- define "weaviate-sync.secretName" -}}
 {{- if .Values.secrets.existingSecret -}}{{ .Values.secrets.existingSecret }}{{- else -}}{{ include "weaviate-sync.fullname" . }}{{- end -}}
 {{- end -}}
