@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.weaviatesync.cli.Main;
 import dev.weaviatesync.dlq.DlqHeaders;
 import dev.weaviatesync.stack.Events;
+import dev.weaviatesync.stack.ItOutput;
 import dev.weaviatesync.stack.LocalStack;
 import dev.weaviatesync.stack.Scenario;
 import dev.weaviatesync.worker.Worker;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -42,9 +41,7 @@ class DlqToolingIT {
     var err = new StringWriter();
     var all = new ArrayList<>(List.of(args));
     all.addAll(s.cliArgs());
-    int code =
-        Main.run(
-            new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
+    int code = ItOutput.cli(out, err, all.toArray(String[]::new));
     return new Result(code, out.toString(), err.toString());
   }
 

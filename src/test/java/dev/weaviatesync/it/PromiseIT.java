@@ -3,13 +3,12 @@ package dev.weaviatesync.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.weaviatesync.cli.Main;
 import dev.weaviatesync.dlq.DlqHeaders;
 import dev.weaviatesync.stack.Events;
+import dev.weaviatesync.stack.ItOutput;
 import dev.weaviatesync.stack.LocalStack;
 import dev.weaviatesync.stack.Scenario;
 import dev.weaviatesync.worker.Worker;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -32,8 +31,7 @@ class PromiseIT {
   private static int cli(Scenario s, StringWriter out, String... args) {
     var all = new ArrayList<>(List.of(args));
     all.addAll(s.cliArgs());
-    return Main.run(
-        new PrintWriter(out, true), new PrintWriter(out, true), all.toArray(String[]::new));
+    return ItOutput.cli(out, out, all.toArray(String[]::new));
   }
 
   @Test

@@ -4,15 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.weaviatesync.cli.Main;
 import dev.weaviatesync.producer.Change;
 import dev.weaviatesync.producer.Changes;
 import dev.weaviatesync.producer.InvalidChangeException;
 import dev.weaviatesync.stack.Events;
+import dev.weaviatesync.stack.ItOutput;
 import dev.weaviatesync.stack.LocalStack;
 import dev.weaviatesync.stack.Scenario;
 import dev.weaviatesync.worker.Worker;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -143,12 +142,7 @@ class PublishingIT {
       var err = new StringWriter();
       var args = new ArrayList<>(List.of("publish", "--strict", file.toString()));
       args.addAll(s.cliArgs());
-      assertThat(
-              Main.run(
-                  new PrintWriter(out, true),
-                  new PrintWriter(err, true),
-                  args.toArray(String[]::new)))
-          .isEqualTo(1);
+      assertThat(ItOutput.cli(out, err, args.toArray(String[]::new))).isEqualTo(1);
       assertThat(err.toString())
           .contains("line 2: id: is missing")
           .contains("line 4: malformed JSON");
@@ -156,12 +150,7 @@ class PublishingIT {
       assertThat(readAll(s, s.itemTopic, 1)).isEmpty();
 
       args.remove("--strict");
-      assertThat(
-              Main.run(
-                  new PrintWriter(out, true),
-                  new PrintWriter(err, true),
-                  args.toArray(String[]::new)))
-          .isEqualTo(1);
+      assertThat(ItOutput.cli(out, err, args.toArray(String[]::new))).isEqualTo(1);
       assertThat(out.toString()).contains("2 sent, 2 invalid, 0 failed");
       await()
           .atMost(Duration.ofSeconds(60))

@@ -50,6 +50,7 @@ public final class LocalStack implements BeforeAllCallback {
    * failing to start throws. Stopped by {@link #stop()} or when the JVM exits.
    */
   public static LocalStack startAt(Path dir) {
+    ItOutput.install();
     var s = new LocalStack(dir);
     s.start();
     return s;
@@ -63,6 +64,8 @@ public final class LocalStack implements BeforeAllCallback {
   /** The shared stack; starts it on first use. */
   public static synchronized LocalStack get() {
     if (instance == null && startFailure == null) {
+      // From here on, what this JVM prints is kept for the leak check too.
+      ItOutput.install();
       try {
         var s = new LocalStack();
         s.start();

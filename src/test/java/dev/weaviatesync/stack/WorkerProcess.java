@@ -19,10 +19,13 @@ public final class WorkerProcess implements AutoCloseable {
     return start(config, java.util.Map.of());
   }
 
-  /** Same, with extra environment variables for the process. */
+  /**
+   * Same, with extra environment variables for the process; its output goes to a new {@code
+   * target/it-output/worker-*.log}, which the leak check scans.
+   */
   public static WorkerProcess start(Path config, java.util.Map<String, String> env)
       throws Exception {
-    return start(config, env, Files.createTempFile("worker", ".log"));
+    return start(config, env, ItOutput.newLog("worker"));
   }
 
   /** Same, with its output appended to {@code log}. */
