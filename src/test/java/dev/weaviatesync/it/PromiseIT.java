@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.weaviatesync.dlq.DlqHeaders;
 import dev.weaviatesync.stack.Events;
 import dev.weaviatesync.stack.ItOutput;
+import dev.weaviatesync.stack.ItSecrets;
 import dev.weaviatesync.stack.LocalStack;
 import dev.weaviatesync.stack.Scenario;
 import dev.weaviatesync.worker.Worker;
@@ -124,8 +125,8 @@ class PromiseIT {
 
   @Test
   void shouldExitNonZeroAndDeadLetterNothingWhenItsApiKeyIsRevokedWhileRunning() throws Exception {
-    String keyA = "key-a-" + UUID.randomUUID();
-    String keyB = "key-b-" + UUID.randomUUID();
+    String keyA = ItSecrets.register("key-a-" + UUID.randomUUID());
+    String keyB = ItSecrets.register("key-b-" + UUID.randomUUID());
     var dir = LocalStack.dir("weaviate-auth");
     int[] ports =
         LocalStack.startExtraWeaviate(

@@ -11,6 +11,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.weaviatesync.dlq.DlqHeaders;
 import dev.weaviatesync.stack.Events;
+import dev.weaviatesync.stack.ItSecrets;
 import dev.weaviatesync.stack.LocalStack;
 import dev.weaviatesync.stack.Scenario;
 import dev.weaviatesync.stack.WeaviateRest;
@@ -57,7 +58,7 @@ class VectorizerIT {
                 "text2vec-openai",
                 // The module refuses to call without a key; the stand-in ignores it.
                 "OPENAI_APIKEY",
-                "sk-dummy-not-a-key",
+                ItSecrets.register("sk-dummy-not-a-key"),
                 "TIKTOKEN_CACHE_DIR",
                 seedTokenizerCache().toString()));
     httpPort = ports[0];

@@ -3,6 +3,7 @@ package dev.weaviatesync.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.weaviatesync.stack.ItSecrets;
 import dev.weaviatesync.stack.LocalStack;
 import dev.weaviatesync.stack.Scenario;
 import dev.weaviatesync.stack.WorkerProcess;
@@ -80,10 +81,11 @@ class WorkerProcessIT {
 
   @Test
   void shouldFailFastOnRefusedCredentialsWithoutPrintingThem() throws Exception {
-    String apiKey = "hunter2-" + UUID.randomUUID();
+    String apiKey = ItSecrets.register("hunter2-" + UUID.randomUUID());
+    String password = ItSecrets.register("pw-" + UUID.randomUUID());
     String jaas =
-        "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"pw-"
-            + UUID.randomUUID()
+        "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\""
+            + password
             + "\";";
     // The local Weaviate has no API keys configured, so it answers 401 to any key.
     try (var s =
