@@ -35,6 +35,10 @@ public final class Keys {
               TOPIC_NAME.matcher((String) v).matches()
                   ? null
                   : "'" + v + "' is not a valid Kafka topic name");
+
+  /** Any names: a JSON field name may hold any character; empty entries are left out. */
+  private static final Validator MASK_NAMES = Allowed.by("comma-separated field names", v -> null);
+
   private static final Validator PORT = Allowed.between(1, 65535, "a port number 1-65535");
 
   /**
@@ -174,6 +178,16 @@ public final class Keys {
           LOW,
           "Embedding model of `text2vec-openai` (e.g. `text-embedding-3-small`); empty: the module's default.");
 
+  public static final String TYPE_DLQ_MASK_PROPERTIES =
+      perType(
+          "dlq.mask.properties",
+          Type.LIST,
+          "",
+          null,
+          MASK_NAMES,
+          MEDIUM,
+          "More field names to mask in dead-letter records of this type, added to `dlq.mask.properties`.");
+
   public static final String WEAVIATE_SCHEME =
       define(
           "weaviate.scheme",
@@ -293,6 +307,16 @@ public final class Keys {
           TOPIC_NAME_VALIDATOR,
           MEDIUM,
           "Dead-letter topic for records that cannot be written.");
+  public static final String DLQ_MASK_PROPERTIES =
+      define(
+          "dlq.mask.properties",
+          Type.LIST,
+          "",
+          MASK_NAMES,
+          MEDIUM,
+          "Field names whose values `dlq show` and `dlq list` print as `***` (opt-in): fields of those names "
+              + "anywhere in a dead-letter value, nested ones too, ignoring case; a value that is not a JSON object or "
+              + "array is not shown. `dlq replay` still sends the original bytes.");
   public static final String TOPICS_CREATE =
       define(
           "topics.create",

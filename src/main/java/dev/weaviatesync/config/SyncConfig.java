@@ -42,6 +42,7 @@ public final class SyncConfig {
   private final AbstractConfig app;
   private final List<EntityType> types;
   private final Map<String, String> kafka;
+  private final Map<String, List<String>> maskByType = new LinkedHashMap<>();
 
   private SyncConfig(Map<String, String> raw) {
     this.raw = Collections.unmodifiableMap(new TreeMap<>(raw));
@@ -95,6 +96,30 @@ public final class SyncConfig {
 
   public String dlqTopic() {
     return app.getString(Keys.DLQ_TOPIC);
+  }
+
+  /**
+   * The field names whose values {@code dlq show} and {@code dlq list} mask in a dead-letter record
+   * of {@code type}: {@code dlq.mask.properties} and {@code type.<type>.dlq.mask.properties}; for a
+   * type that is null or not configured, those of every type. Empty: masking is off.
+   */
+  public Set<String> dlqMaskProperties(String type) {
+    var out = new java.util.LinkedHashSet<String>(names(app.getList(Keys.DLQ_MASK_PROPERTIES)));
+    if (type != null && maskByType.containsKey(type)) {
+      out.addAll(maskByType.get(type));
+    } else {
+      maskByType.values().forEach(out::addAll);
+    }
+    return Collections.unmodifiableSet(out);
+  }
+
+  /** Whether any dead-letter record would have something masked. */
+  public boolean dlqMaskingOn() {
+    return !dlqMaskProperties(null).isEmpty();
+  }
+
+  private static List<String> names(List<String> list) {
+    return list.stream().map(String::trim).filter(n -> !n.isEmpty()).toList();
   }
 
   public String bootstrapServers() {
@@ -311,6 +336,7 @@ public final class SyncConfig {
       if (t.vectorizer().model() != null) {
         out.put(prefix + Keys.VECTORIZER_MODEL, t.vectorizer().model());
       }
+      out.put(prefix + Keys.TYPE_DLQ_MASK_PROPERTIES, String.join(",", maskByType.get(t.name())));
     }
     return out;
   }
@@ -398,6 +424,7 @@ public final class SyncConfig {
               .map(EntityType.PropertySpec::parse)
               .toList();
       result.add(new EntityType(name, topic, collection, properties, vectorizer(t, prefix)));
+      maskByType.put(name, names(t.getList(Keys.TYPE_DLQ_MASK_PROPERTIES)));
     }
     return List.copyOf(result);
   }

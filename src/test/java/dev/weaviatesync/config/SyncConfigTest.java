@@ -248,4 +248,25 @@ class SyncConfigTest {
     assertThat(c.type("ItemChanged").vectorizer())
         .isEqualTo(new EntityType.Vectorizer("text2vec-openai", "https://embed.example", "m1"));
   }
+
+  @Test
+  void shouldMaskTheGlobalNamesForEveryTypeAndATypesOwnForItsRecords() {
+    var c =
+        ConfigLoader.load(
+            null,
+            Map.of(
+                "WEAVIATE_SYNC_DLQ_MASK_PROPERTIES",
+                "email, ssn,",
+                "WEAVIATE_SYNC_TYPE_TASKCHANGED_DLQ_MASK_PROPERTIES",
+                "notes"));
+    assertThat(c.dlqMaskProperties("ItemChanged")).containsExactly("email", "ssn");
+    assertThat(c.dlqMaskProperties("TaskChanged")).containsExactly("email", "ssn", "notes");
+    // A record without its type header, or of a type no longer configured: every name.
+    assertThat(c.dlqMaskProperties(null)).containsExactly("email", "ssn", "notes");
+    assertThat(c.dlqMaskProperties("InvoiceChanged")).containsExactly("email", "ssn", "notes");
+    assertThat(c.dlqMaskingOn()).isTrue();
+    assertThat(c.describe()).containsEntry("type.TaskChanged.dlq.mask.properties", "notes");
+    assertThat(SyncConfig.defaults().dlqMaskingOn()).isFalse();
+    assertThat(SyncConfig.defaults().dlqMaskProperties(null)).isEmpty();
+  }
 }
