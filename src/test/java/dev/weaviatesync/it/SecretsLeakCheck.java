@@ -9,6 +9,7 @@ import dev.weaviatesync.stack.LeakScan;
 import dev.weaviatesync.stack.LocalStack;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -28,8 +29,10 @@ import org.junit.jupiter.api.Test;
  * <ul>
  *   <li>{@code target/it-output}: the IT JVM's stdout and stderr (in-process workers' logs, test
  *       output), worker processes' logs, CLI output the tests captured ({@link ItOutput});
- *   <li>{@code target/failsafe-reports}: failure messages and reports;
- *   <li>{@code target/it-report.txt};
+ *   <li>{@code target/failsafe-reports}: failure messages and the output they keep, those written
+ *       since {@link ItOutput#started()} (the directory keeps the reports of classes earlier runs
+ *       ran); {@code target/it-report.txt} is not read, as it is appended to across runs and every
+ *       line of it is printed to stdout too;
  *   <li>{@code target/helm-check}: the chart rendered by {@code scripts/helm-check.sh} with secret
  *       values set (NOTES and every manifest except the Secret that holds them), the values being
  *       registered by that script.
@@ -56,13 +59,20 @@ class SecretsLeakCheck {
           .as("the chart rendered with secret values: run scripts/helm-check.sh before")
           .exists();
     }
-    List<Path> ours =
-        LeakScan.files(
-            List.of(
-                ItOutput.dir(),
-                TARGET.resolve("failsafe-reports"),
-                TARGET.resolve("it-report.txt"),
-                HELM));
+    // failsafe-reports keeps the reports of classes an earlier run ran: only this run's count.
+    var since =
+        Files.exists(ItOutput.started())
+            ? Files.getLastModifiedTime(ItOutput.started()).toMillis()
+            : Long.MIN_VALUE;
+    var reports = LeakScan.files(List.of(TARGET.resolve("failsafe-reports")));
+    var current = new ArrayList<Path>();
+    for (Path r : reports) {
+      if (Files.getLastModifiedTime(r).toMillis() >= since) {
+        current.add(r);
+      }
+    }
+    List<Path> ours = new ArrayList<>(LeakScan.files(List.of(ItOutput.dir(), HELM)));
+    ours.addAll(current);
     // it-stack/<server>/*.log: kafka.log, format.log, weaviate.log (not the broker's partition
     // segments under kafka/logs/, which are data).
     Path stack = TARGET.resolve("it-stack");
@@ -83,7 +93,9 @@ class SecretsLeakCheck {
             + found.files()
             + " files of test, worker, CLI and chart output ("
             + found.lines()
-            + " lines): "
+            + " lines; "
+            + (reports.size() - current.size())
+            + " reports of earlier runs left out): "
             + (found.findings().isEmpty() ? "none found" : found.findings().size() + " found")
             + "; the servers' own logs ("
             + serverFindings.files()

@@ -40,6 +40,13 @@ public final class ItOutput {
   }
 
   /**
+   * Written when the ITs' output starts to be kept: reports older than it are of an earlier run.
+   */
+  public static Path started() {
+    return dir().resolve("run-started");
+  }
+
+  /**
    * Once per JVM: empties {@link #dir()} and copies System.out and System.err into it from now on.
    * Called by {@link LocalStack} before it starts anything, so every IT is covered.
    */
@@ -51,6 +58,7 @@ public final class ItOutput {
     try {
       LocalStack.deleteRecursively(dir());
       Files.createDirectories(dir());
+      Files.writeString(started(), java.time.Instant.now() + "\n");
       long pid = ProcessHandle.current().pid();
       System.setOut(tee(System.out, dir().resolve("jvm-" + pid + "-stdout.txt")));
       System.setErr(tee(System.err, dir().resolve("jvm-" + pid + "-stderr.txt")));
