@@ -7,6 +7,7 @@ import dev.weaviatesync.Text;
 import dev.weaviatesync.config.SyncConfig;
 import dev.weaviatesync.dlq.DlqFilter;
 import dev.weaviatesync.dlq.DlqHeaders;
+import dev.weaviatesync.dlq.DlqMask;
 import dev.weaviatesync.dlq.DlqReader;
 import dev.weaviatesync.dlq.DlqRecord;
 import dev.weaviatesync.dlq.DlqService;
@@ -127,7 +128,9 @@ final class DlqCommand implements Runnable {
     @Override
     int run(DlqService dlq, SyncConfig config) throws Exception {
       var records = dlq.list(filters.filter(), limit);
+      DlqMask mask = DlqMask.of(config);
       for (DlqRecord r : records) {
+        DlqMask.Masked m = mask.apply(r);
         if (json) {
           ObjectNode n = JSON.createObjectNode();
           n.put("partition", r.partition())
@@ -137,13 +140,18 @@ final class DlqCommand implements Runnable {
               .put("id", r.id())
               .put("category", r.category())
               .put("exception", r.exception())
-              .put("message", r.message())
+              .put("message", m.text(r.message()))
               .put("sourceTopic", r.sourceTopic())
               .put("replayCount", r.replayCount());
+          if (m.on()) {
+            n.put("masked", true);
+          }
           out().println(n.toString());
         } else {
           String message =
-              r.message() == null ? "" : Text.abbreviate(r.message().replace('\n', ' '), 100);
+              r.message() == null
+                  ? ""
+                  : Text.abbreviate(m.text(r.message()).replace('\n', ' '), 100);
           out()
               .printf(
                   "%-8s %s  %-12s %-36s %-19s %-26s %s%n",
@@ -157,7 +165,15 @@ final class DlqCommand implements Runnable {
         }
       }
       if (!json) {
-        out().printf("%d records%n", records.size());
+        out()
+            .printf(
+                "%d records%s%n",
+                records.size(),
+                mask.on()
+                    ? "; messages masked: values of "
+                        + String.join(", ", config.dlqMaskProperties(null))
+                        + " (dlq.mask.properties)"
+                    : "");
       }
       return Main.OK;
     }
@@ -186,32 +202,45 @@ final class DlqCommand implements Runnable {
         err().println("no record at " + coordinates + " in " + config.dlqTopic());
         return Main.FAILURE;
       }
+      DlqMask mask = DlqMask.of(config);
+      DlqMask.Masked masked = mask.apply(r);
       PrintWriter out = out();
       out.println("record:  " + config.dlqTopic() + " " + r.coordinates());
+      if (masked.on()) {
+        out.println("masked:  " + masked.summary());
+      } else if (mask.on()) {
+        out.println("masked:  nothing: no dlq.mask.properties apply to type " + r.type());
+      }
       out.println("key:     " + (r.key() == null ? "(null)" : printable(r.key())));
       out.println("headers:");
       for (var h : r.headers()) {
         if (!h.key().equals(DlqHeaders.STACKTRACE)) {
           out.println(
-              "  " + h.key() + ": " + (h.value() == null ? "(null)" : printable(h.value())));
+              "  "
+                  + h.key()
+                  + ": "
+                  + (h.value() == null ? "(null)" : masked.header(h.key(), printable(h.value()))));
         }
       }
       out.println("value:");
-      out.println(indent(pretty(r.value())));
+      out.println(indent(pretty(r.value(), masked)));
       out.println("stack trace:");
-      out.println(indent(String.valueOf(DlqHeaders.text(r.headers(), DlqHeaders.STACKTRACE))));
+      out.println(
+          indent(String.valueOf(masked.text(DlqHeaders.text(r.headers(), DlqHeaders.STACKTRACE)))));
       return Main.OK;
     }
 
-    private static String pretty(byte[] value) {
+    private static String pretty(byte[] value, DlqMask.Masked m) throws Exception {
+      if (m.hidden() != null) {
+        return m.hidden();
+      }
       if (value == null) {
         return "(null: a tombstone)";
       }
-      try {
-        return JSON.writeValueAsString(JSON.readTree(value));
-      } catch (Exception e) {
+      if (m.json() == null) {
         return printable(value) + "    (not valid JSON)";
       }
+      return JSON.writeValueAsString(m.json());
     }
 
     private static String printable(byte[] b) {
