@@ -21,7 +21,10 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -205,6 +208,122 @@ class DlqToolingIT {
               + left.size()
               + " records");
     }
+  }
+
+  /**
+   * Issue 13: with {@code dlq.mask.properties}, show and list print the configured fields' values
+   * as *** (also where Weaviate's message quotes one), a malformed value not at all, and say so;
+   * replay still sends the original bytes.
+   */
+  @Test
+  void shouldMaskConfiguredPropertiesInShowAndListWhileReplaySendsTheOriginalBytes()
+      throws Exception {
+    try (var s = new Scenario(stack, "dlqmask", 1).set("dlq.mask.properties", "email,Price");
+        var worker = Worker.start(s.config())) {
+      String tag = UUID.randomUUID().toString().substring(0, 8);
+      String email = "alice-" + tag + "@example.com";
+      String cheap = "cheap" + tag;
+      String token = "bob" + tag;
+      // 'email' is not a property of the collection (auto-schema off): rejected, kept whole.
+      String withEmail = UUID.randomUUID().toString();
+      // 'price' is a number: rejected, and Weaviate's message quotes the value.
+      String withPrice = UUID.randomUUID().toString();
+      String malformed = UUID.randomUUID().toString();
+      var sent = new java.util.LinkedHashMap<String, String>();
+      sent.put(
+          withEmail,
+          Events.upsert(s.itemType, withEmail, 1L, Map.of("title", "lamp", "email", email)));
+      sent.put(
+          withPrice,
+          Events.upsert(s.itemType, withPrice, 1L, Map.of("title", "desk", "price", cheap)));
+      sent.put(malformed, "{\"type\": \"ItemChanged\", \"email\": " + token + "}");
+      sent.forEach((k, v) -> s.send(s.itemTopic, k, v));
+      s.flush();
+      await().atMost(Duration.ofSeconds(60)).until(() -> s.dlqRecords().size() == 3);
+      var original = s.dlqRecords();
+      var secrets = List.of(email, cheap, token);
+
+      Result list = cli(s, "dlq", "list");
+      assertThat(list.code()).isZero();
+      assertThat(list.out())
+          .contains("3 records; messages masked: values of email, Price (dlq.mask.properties)")
+          .contains("'***'");
+      secrets.forEach(v -> assertThat(list.out()).doesNotContain(v));
+      Result json = cli(s, "dlq", "list", "--json");
+      var lines = json.out().strip().split("\n");
+      assertThat(lines).hasSize(3);
+      for (String line : lines) {
+        assertThat(new ObjectMapper().readTree(line).get("masked").asBoolean()).isTrue();
+      }
+      secrets.forEach(v -> assertThat(json.out()).doesNotContain(v));
+
+      var shown = new java.util.HashMap<String, String>();
+      for (var r : original) {
+        Result show = cli(s, "dlq", "show", "0:" + r.offset());
+        assertThat(show.code()).isZero();
+        secrets.forEach(v -> assertThat(show.out()).doesNotContain(v));
+        shown.put(new String(r.key(), StandardCharsets.UTF_8), show.out());
+      }
+      assertThat(shown.get(withEmail))
+          .contains(
+              "masked:  1 field of email, price shown as *** (dlq.mask.properties); "
+                  + "dlq replay sends the original bytes")
+          .contains("\"email\" : \"***\"")
+          .contains("\"title\" : \"lamp\"");
+      assertThat(shown.get(withPrice))
+          .contains("\"price\" : \"***\"")
+          .contains("the given value is '***'");
+      assertThat(shown.get(malformed))
+          .contains("masked:  the value is not shown")
+          .contains(
+              "<"
+                  + sent.get(malformed).length()
+                  + " bytes, not JSON, not shown while masking is on>")
+          .contains("Unrecognized token '***'");
+
+      // Replay: the original bytes go back, not what show printed.
+      long inputEnd = endOffset(s, s.itemTopic);
+      Result replay = cli(s, "dlq", "replay");
+      assertThat(replay.code()).as(replay.err()).isZero();
+      assertThat(replay.out()).contains("replay: 3 sent");
+      var replayed = read(s, s.itemTopic, inputEnd, 3);
+      assertThat(replayed).hasSize(3);
+      for (int i = 0; i < 3; i++) {
+        var back = replayed.get(i);
+        var dead = original.get(i);
+        assertThat(back.key()).isEqualTo(dead.key());
+        assertThat(back.value()).isEqualTo(dead.value());
+        assertThat(back.value())
+            .isEqualTo(
+                sent.get(new String(back.key(), StandardCharsets.UTF_8))
+                    .getBytes(StandardCharsets.UTF_8));
+      }
+      SyncWorkerIT.report(
+          "dlq masking: with dlq.mask.properties=email,Price, list/list --json/show of 3 records "
+              + "(an unknown email property, a price Weaviate's message quotes, a malformed value) "
+              + "printed none of the 3 values; replay sent the 3 values back byte for byte");
+    }
+  }
+
+  /** {@code n} records of partition 0 of {@code topic} from {@code offset} on (read committed). */
+  private static List<ConsumerRecord<byte[], byte[]>> read(
+      Scenario s, String topic, long offset, int n) {
+    var props = new java.util.Properties();
+    props.put("bootstrap.servers", s.config().bootstrapServers());
+    props.put("isolation.level", "read_committed");
+    props.put("enable.auto.commit", "false");
+    var out = new ArrayList<ConsumerRecord<byte[], byte[]>>();
+    try (var consumer =
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      var tp = new TopicPartition(topic, 0);
+      consumer.assign(List.of(tp));
+      consumer.seek(tp, offset);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (out.size() < n && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(500)).forEach(out::add);
+      }
+    }
+    return out;
   }
 
   @Test
