@@ -11,6 +11,7 @@ import dev.weaviatesync.dlq.DlqMask;
 import dev.weaviatesync.dlq.DlqReader;
 import dev.weaviatesync.dlq.DlqRecord;
 import dev.weaviatesync.dlq.DlqService;
+import dev.weaviatesync.topics.KafkaErrors;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -103,6 +104,14 @@ final class DlqCommand implements Runnable {
         return run(new DlqService(config), config);
       } catch (DlqReader.DlqException e) {
         err().println(e.getMessage());
+        return Main.FAILURE;
+      } catch (org.apache.kafka.common.KafkaException | java.util.concurrent.ExecutionException e) {
+        // A refused login, an untrusted certificate, a missing ACL: one line that says which.
+        String why = KafkaErrors.explain(e, config.bootstrapServers());
+        if (why == null) {
+          throw e;
+        }
+        err().println(why);
         return Main.FAILURE;
       }
     }

@@ -5,6 +5,7 @@ import dev.weaviatesync.config.SyncConfig;
 import dev.weaviatesync.event.ChangeEvent;
 import dev.weaviatesync.event.EventParser;
 import dev.weaviatesync.event.InvalidEventException;
+import dev.weaviatesync.topics.KafkaErrors;
 import dev.weaviatesync.topics.Topics;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -160,8 +161,8 @@ final class PublishCommand implements Callable<Integer> {
       SyncConfig config, java.util.Set<String> topics, PrintWriter err)
       throws InterruptedException {
     try (var admin = org.apache.kafka.clients.admin.Admin.create(config.clientProperties())) {
-      var missing = new java.util.TreeSet<>(topics);
-      missing.removeAll(admin.listTopics().names().get(30, TimeUnit.SECONDS));
+      var missing =
+          new java.util.TreeSet<>(Topics.missing(admin, topics, java.time.Duration.ofSeconds(30)));
       if (!missing.isEmpty()) {
         err.println(
             "nothing sent: topic(s) "
@@ -177,6 +178,13 @@ final class PublishCommand implements Callable<Integer> {
         | java.util.concurrent.TimeoutException
         | org.apache.kafka.common.KafkaException e) {
       Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
+      // A refused login, an untrusted certificate, a missing ACL: say which, without the hint
+      // about creating topics.
+      String why = KafkaErrors.explain(cause, config.bootstrapServers());
+      if (why != null) {
+        err.println("nothing sent: " + why);
+        return false;
+      }
       err.println(
           "nothing sent: topic(s) "
               + topics

@@ -4,6 +4,7 @@ import dev.weaviatesync.config.ConfigException;
 import dev.weaviatesync.config.Keys;
 import dev.weaviatesync.config.SyncConfig;
 import dev.weaviatesync.sink.FatalSinkException;
+import dev.weaviatesync.topics.KafkaErrors;
 import dev.weaviatesync.worker.Worker;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -86,8 +87,12 @@ final class RunCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("configuration error: " + e.getMessage());
       return Main.USAGE;
     } catch (Exception e) {
-      log.error("Start-up failed: {}", e.toString());
-      spec.commandLine().getErr().println("start-up failed: " + e.getMessage());
+      // A refused login, an untrusted certificate or a missing ACL: one line that says so.
+      String why = KafkaErrors.explain(e, config.bootstrapServers());
+      log.error("Start-up failed: {}", why != null ? why : e.toString());
+      spec.commandLine()
+          .getErr()
+          .println("start-up failed: " + (why != null ? why : e.getMessage()));
       return Main.FAILURE;
     }
     var done = new CountDownLatch(1);
@@ -126,9 +131,11 @@ final class RunCommand implements Callable<Integer> {
     }
     if (worker.failure() != null) {
       Throwable f = worker.failure();
-      spec.commandLine()
-          .getErr()
-          .println("worker stopped: " + (f instanceof FatalSinkException ? f.getMessage() : f));
+      String why =
+          f instanceof FatalSinkException
+              ? f.getMessage()
+              : KafkaErrors.explain(f, config.bootstrapServers());
+      spec.commandLine().getErr().println("worker stopped: " + (why != null ? why : f));
       return Main.FAILURE;
     }
     return Main.OK;

@@ -4,17 +4,23 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
@@ -117,6 +123,90 @@ public final class Topics {
             "topic(s) " + topics + " not writable within " + timeout.toMillis() + " ms: " + last);
       }
       Thread.sleep(POLL.toMillis());
+    }
+  }
+
+  /**
+   * Those of {@code topics} that do not exist. Kafka lists only the topics this Kafka user may
+   * describe, and answers "not authorized" for a topic it may not describe whether or not it
+   * exists; so a topic missing from the list is asked for once more, and one the user may not
+   * describe is reported as such (a {@link TopicAuthorizationException} naming it), not as missing.
+   */
+  public static List<String> missing(Admin admin, Collection<String> topics, Duration timeout)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Set<String> listed = admin.listTopics().names().get(remaining(deadline), TimeUnit.NANOSECONDS);
+    List<String> unlisted = topics.stream().filter(t -> !listed.contains(t)).distinct().toList();
+    if (unlisted.isEmpty()) {
+      return List.of();
+    }
+    var missing = new ArrayList<String>();
+    var refused = new TreeSet<String>();
+    for (var e : admin.describeTopics(unlisted).topicNameValues().entrySet()) {
+      try {
+        e.getValue().get(remaining(deadline), TimeUnit.NANOSECONDS);
+      } catch (ExecutionException ex) {
+        if (ex.getCause() instanceof UnknownTopicOrPartitionException) {
+          missing.add(e.getKey());
+        } else if (ex.getCause() instanceof TopicAuthorizationException) {
+          refused.add(e.getKey());
+        } else {
+          throw ex;
+        }
+      }
+    }
+    if (!refused.isEmpty()) {
+      throw new TopicAuthorizationException(
+          KafkaErrors.OURS
+              + "may not describe topic(s) "
+              + refused
+              + ", so Kafka does not even tell whether they exist: it lacks an ACL on them; "
+              + KafkaErrors.ACL_HINT,
+          refused);
+    }
+    return missing;
+  }
+
+  /**
+   * Checks that this Kafka user may do {@code required} on each topic (which must exist), by the
+   * operations the broker says it is authorized for. A broker without an authorizer allows every
+   * operation; one that does not report operations is trusted. Asked at start-up, so that a missing
+   * ACL stops the worker there, naming the topic and the operation, rather than on the first record
+   * that needs it.
+   *
+   * @throws TopicAuthorizationException listing every topic and the operations it lacks
+   */
+  public static void requireOperations(
+      Admin admin, Map<String, Set<AclOperation>> required, Duration timeout)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    if (required.isEmpty()) {
+      return;
+    }
+    Map<String, TopicDescription> described =
+        admin
+            .describeTopics(
+                required.keySet(), new DescribeTopicsOptions().includeAuthorizedOperations(true))
+            .allTopicNames()
+            .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    var lacking = new LinkedHashMap<String, Set<AclOperation>>();
+    for (var e : required.entrySet()) {
+      TopicDescription d = described.get(e.getKey());
+      Set<AclOperation> allowed = d == null ? null : d.authorizedOperations();
+      if (allowed == null) {
+        continue;
+      }
+      var missing = new TreeSet<>(e.getValue());
+      missing.removeAll(allowed);
+      if (!missing.isEmpty()) {
+        lacking.put(e.getKey(), missing);
+      }
+    }
+    if (!lacking.isEmpty()) {
+      var sb = new StringBuilder(KafkaErrors.OURS + "lacks ACLs: ");
+      lacking.forEach(
+          (topic, ops) -> sb.append(ops).append(" on topic '").append(topic).append("'; "));
+      throw new TopicAuthorizationException(
+          sb.append(KafkaErrors.ACL_HINT).toString(), lacking.keySet());
     }
   }
 

@@ -8,6 +8,7 @@ import dev.weaviatesync.sink.FatalSinkException;
 import dev.weaviatesync.sink.SinkAvailability;
 import dev.weaviatesync.sink.WeaviateClientSink;
 import dev.weaviatesync.stats.SyncStats;
+import dev.weaviatesync.topics.KafkaErrors;
 import dev.weaviatesync.topics.Topics;
 import dev.weaviatesync.topology.SyncTopology;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -31,6 +32,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
@@ -110,12 +112,15 @@ public final class Worker implements AutoCloseable {
     streams.setUncaughtExceptionHandler(
         e -> {
           FatalSinkException fatal = fatalCause(e);
+          String why = fatal == null ? KafkaErrors.explain(e, config.bootstrapServers()) : null;
           if (fatal != null) {
             // Weaviate refused the worker (a key revoked, a permission taken away): one line that
             // says what was refused; the stack trace would only bury it.
             log.error(
                 "Stopping: {}. Nothing was dead-lettered for it; fix the key or its permissions and restart.",
                 fatal.getMessage());
+          } else if (why != null) {
+            log.error("A stream thread died; stopping the worker: {}", why, e);
           } else {
             log.error("A stream thread died; stopping the worker", e);
           }
@@ -203,8 +208,7 @@ public final class Worker implements AutoCloseable {
     config.types().stream().map(EntityType::topic).forEach(needed::add);
     needed.add(config.dlqTopic());
     try (Admin admin = Admin.create(config.clientProperties())) {
-      Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-      List<String> missing = needed.stream().filter(t -> !existing.contains(t)).toList();
+      List<String> missing = Topics.missing(admin, needed, Duration.ofSeconds(30));
       if (!missing.isEmpty() && !config.topicsCreate()) {
         throw new IllegalStateException(
             "Kafka topics " + missing + " do not exist; create them or set topics.create=true");
@@ -227,6 +231,7 @@ public final class Worker implements AutoCloseable {
       if (!created.isEmpty()) {
         log.info("Created topics {} with {} partitions", created, config.topicsPartitions());
       }
+      Topics.requireOperations(admin, requiredOperations(admin), Duration.ofSeconds(30));
       return new int[] {
         maxRecordBytes(admin, List.of(config.dlqTopic()), Integer.MAX_VALUE),
         maxRecordBytes(admin, changelogs(), SyncTopology.OWN_TOPIC_MAX_MESSAGE_BYTES)
@@ -235,6 +240,30 @@ public final class Worker implements AutoCloseable {
       throw new TimeoutException(
           "Kafka at " + config.bootstrapServers() + " did not answer in time: " + e.getMessage());
     }
+  }
+
+  /**
+   * What the worker does to each topic it uses: reads the input topics, writes the dead-letter
+   * topic and reads its limits; and, on its changelogs that exist already (a restart), reads,
+   * writes and reads their limits. The consumer group and the transactional ids are checked by
+   * Kafka Streams itself, when it joins the group and starts its producers.
+   */
+  private Map<String, Set<AclOperation>> requiredOperations(Admin admin)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    var required = new java.util.LinkedHashMap<String, Set<AclOperation>>();
+    config.types().forEach(t -> required.put(t.topic(), Set.of(AclOperation.READ)));
+    required.put(config.dlqTopic(), Set.of(AclOperation.WRITE, AclOperation.DESCRIBE_CONFIGS));
+    Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+    for (EntityType t : config.types()) {
+      for (String store : List.of(SyncTopology.pendingStore(t), SyncTopology.versionsStore(t))) {
+        String c = config.applicationId() + "-" + store + "-changelog";
+        if (existing.contains(c)) {
+          required.put(
+              c, Set.of(AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE_CONFIGS));
+        }
+      }
+    }
+    return required;
   }
 
   private List<String> changelogs() {
