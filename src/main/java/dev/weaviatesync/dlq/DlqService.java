@@ -1,6 +1,7 @@
 package dev.weaviatesync.dlq;
 
 import dev.weaviatesync.config.SyncConfig;
+import dev.weaviatesync.topics.KafkaErrors;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -146,6 +147,17 @@ public final class DlqService {
       Map<TopicPartition, Long> begin = consumer.beginningOffsets(parts);
       Map<TopicPartition, Long> end = consumer.endOffsets(parts);
       Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
+      if (!dryRun) {
+        // Commits the progress as it is, before anything is sent: a Kafka user that may not commit
+        // to the group (Read on it) fails here, not after sending records whose progress it then
+        // cannot save (the next run would send them again).
+        Map<TopicPartition, OffsetAndMetadata> unchanged = new HashMap<>();
+        for (TopicPartition tp : parts) {
+          OffsetAndMetadata c = committed.get(tp);
+          unchanged.put(tp, c != null ? c : new OffsetAndMetadata(begin.get(tp)));
+        }
+        consumer.commitSync(unchanged);
+      }
       for (TopicPartition tp : parts) {
         OffsetAndMetadata c = committed.get(tp);
         var progress =
@@ -217,7 +229,10 @@ public final class DlqService {
           } catch (Exception ex) {
             failed++;
             progress.leaveOpen(e.getKey().offset());
-            err.printf("failed to send %s: %s%n", e.getKey().coordinates(), ex.getMessage());
+            String why = KafkaErrors.explain(ex, config.bootstrapServers());
+            err.printf(
+                "failed to send %s: %s%n",
+                e.getKey().coordinates(), why != null ? why : ex.getMessage());
           }
         }
         if (full) {
