@@ -255,7 +255,7 @@ public final class LocalStack implements BeforeAllCallback {
     script(java.util.Map.of(), script, args);
   }
 
-  private static void script(java.util.Map<String, String> env, String script, String... args) {
+  static void script(java.util.Map<String, String> env, String script, String... args) {
     var cmd = new java.util.ArrayList<String>(List.of("bash", ROOT.resolve(script).toString()));
     cmd.addAll(List.of(args));
     try {
@@ -286,7 +286,7 @@ public final class LocalStack implements BeforeAllCallback {
     }
   }
 
-  private static void quietly(String script, String... args) {
+  static void quietly(String script, String... args) {
     try {
       script(script, args);
     } catch (RuntimeException e) {

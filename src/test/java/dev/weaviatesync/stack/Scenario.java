@@ -42,6 +42,17 @@ public final class Scenario implements AutoCloseable {
   private final KafkaProducer<byte[], byte[]> producer;
 
   public Scenario(LocalStack stack, String name, int partitions) throws Exception {
+    this(stack, name, partitions, Map.<String, Object>of("bootstrap.servers", stack.bootstrap()));
+  }
+
+  /**
+   * Same, on another broker: {@code kafkaClient} are the Kafka client settings (bootstrap servers
+   * and security) of a user that may create this scenario's topics and write to them; they are used
+   * for that and for {@link #send}, not put into the worker's configuration (but for the bootstrap
+   * servers).
+   */
+  public Scenario(LocalStack stack, String name, int partitions, Map<String, Object> kafkaClient)
+      throws Exception {
     this.stack = stack;
     int n = SEQ.incrementAndGet();
     this.prefix = name.toLowerCase() + "-" + n + "-" + System.currentTimeMillis() % 100000;
@@ -53,7 +64,7 @@ public final class Scenario implements AutoCloseable {
     this.taskCollection = "Task" + cap + n + System.currentTimeMillis() % 100000;
     this.dlqTopic = prefix + "-dlq";
     Path state = Files.createTempDirectory("weaviate-sync-state");
-    values.put("kafka.bootstrap.servers", stack.bootstrap());
+    values.put("kafka.bootstrap.servers", (String) kafkaClient.get("bootstrap.servers"));
     values.put("kafka.application.id", prefix);
     values.put("kafka.state.dir", state.toString());
     values.put("kafka.session.timeout.ms", "10000");
@@ -72,7 +83,7 @@ public final class Scenario implements AutoCloseable {
     values.put("summary.interval.ms", "5000");
     values.put("admin.host", "127.0.0.1");
     values.put("admin.port", "0");
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrap()))) {
+    try (Admin admin = Admin.create(kafkaClient)) {
       // Created and waited on until every partition accepts writes (Topics explains why).
       Topics.createAndAwait(
           admin,
@@ -83,7 +94,7 @@ public final class Scenario implements AutoCloseable {
           Duration.ofSeconds(60));
     }
     var p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrap());
+    p.putAll(kafkaClient);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
