@@ -34,7 +34,8 @@ public final class CliProcess {
                 cp,
                 "dev.weaviatesync.cli.Main"));
     cmd.addAll(args);
-    Path log = Files.createTempFile("cli", ".log");
+    // Kept under target/it-output: the leak check reads everything the CLI printed.
+    Path log = ItOutput.newLog("cli");
     var builder =
         new ProcessBuilder(cmd)
             .redirectErrorStream(true)
@@ -52,7 +53,6 @@ public final class CliProcess {
               + Files.readString(log));
     }
     String out = Files.readString(log);
-    Files.deleteIfExists(log);
     return new Result(p.exitValue(), out);
   }
 }
