@@ -3,7 +3,9 @@ package dev.weaviatesync.cli;
 import dev.weaviatesync.config.ConfigLoader;
 import dev.weaviatesync.config.SyncConfig;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -15,11 +17,15 @@ final class ConfigOptions {
       description = "Properties file with configuration keys (see `weaviate-sync run --help`).")
   Path file;
 
+  /**
+   * Kept as plain strings and split here, not by picocli: its map parsing echoes a malformed
+   * argument, value and all, in errors and warnings, and the value may be a secret.
+   */
   @Option(
       names = "--set",
       paramLabel = "KEY=VALUE",
       description = "Override one key (after the file and the environment). Repeatable.")
-  Map<String, String> overrides = new LinkedHashMap<>();
+  List<String> overrides = new ArrayList<>();
 
   /**
    * Loads the configuration, or prints the error (naming the key) and returns null: exit with
@@ -36,6 +42,22 @@ final class ConfigOptions {
 
   SyncConfig load() {
     SyncConfig base = ConfigLoader.load(file, System.getenv());
-    return overrides.isEmpty() ? base : base.with(overrides);
+    return overrides.isEmpty() ? base : base.with(parse(overrides));
+  }
+
+  static Map<String, String> parse(List<String> sets) {
+    var out = new LinkedHashMap<String, String>();
+    for (String s : sets) {
+      int eq = s.indexOf('=');
+      if (eq <= 0) {
+        throw new dev.weaviatesync.config.ConfigException(
+            "--set",
+            "takes KEY=VALUE; an argument has "
+                + (eq == 0 ? "no key before '='" : "no '='")
+                + " (not shown: its value may be a secret)");
+      }
+      out.put(s.substring(0, eq).trim(), s.substring(eq + 1).trim());
+    }
+    return out;
   }
 }

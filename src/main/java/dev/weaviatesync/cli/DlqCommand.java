@@ -49,6 +49,9 @@ final class DlqCommand implements Runnable {
 
   /** Filters shared by list, stats and replay. */
   static final class Filters {
+    @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+    CommandLine.Model.CommandSpec spec;
+
     @Option(
         names = "--since",
         converter = TimeArg.class,
@@ -74,6 +77,15 @@ final class DlqCommand implements Runnable {
     String id;
 
     DlqFilter filter() {
+      if (category != null) {
+        // A misspelt category would match nothing, and a replay would silently do nothing.
+        var known = new java.util.ArrayList<String>();
+        new Categories().forEach(known::add);
+        if (known.stream().noneMatch(category::equalsIgnoreCase)) {
+          throw new picocli.CommandLine.ParameterException(
+              spec.commandLine(), "--category: '" + category + "' is not one of " + known);
+        }
+      }
       return new DlqFilter(since, until, category, exception, type, id);
     }
   }
@@ -233,9 +245,11 @@ final class DlqCommand implements Runnable {
       }
       out.println("value:");
       out.println(indent(pretty(r.value(), masked)));
-      out.println("stack trace:");
-      out.println(
-          indent(String.valueOf(masked.text(DlqHeaders.text(r.headers(), DlqHeaders.STACKTRACE)))));
+      String trace = DlqHeaders.text(r.headers(), DlqHeaders.STACKTRACE);
+      out.println("stack trace:" + (trace == null ? " (none)" : ""));
+      if (trace != null) {
+        out.println(indent(masked.text(trace)));
+      }
       return Main.OK;
     }
 
@@ -292,7 +306,7 @@ final class DlqCommand implements Runnable {
                 g.category(), g.exception(), g.type(), g.count(), g.first(), g.last());
         total += g.count();
       }
-      out().printf("%d records%n", total);
+      out().printf("%d record%s%n", total, total == 1 ? "" : "s");
       return Main.OK;
     }
   }

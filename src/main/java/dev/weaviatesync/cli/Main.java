@@ -37,6 +37,7 @@ public final class Main implements Runnable {
             .setErr(err)
             .setExitCodeExceptionMapper(
                 e -> e instanceof CommandLine.ParameterException ? USAGE : FAILURE)
+            .setParameterExceptionHandler(Main::reportUsageError)
             .setCaseInsensitiveEnumValuesAllowed(true);
     cli.getSubcommands().get("run").getCommandSpec().usageMessage().footer(RunCommand.keyTable());
     return cli.execute(args);
@@ -49,6 +50,25 @@ public final class Main implements Runnable {
    * own logging configuration.
    */
   static final String LOGBACK_CONFIG = "dev/weaviatesync/logback.xml";
+
+  /**
+   * picocli's own report of a usage error, without the values of {@code name=value} arguments: an
+   * option typed wrong ({@code --api-key=...}) must not print the key it carries.
+   */
+  private static int reportUsageError(CommandLine.ParameterException e, String[] args) {
+    String message = String.valueOf(e.getMessage());
+    for (String arg : args) {
+      int eq = arg.indexOf('=');
+      if (eq >= 0 && eq < arg.length() - 1) {
+        message = message.replace(arg.substring(eq + 1), "***");
+      }
+    }
+    CommandLine cmd = e.getCommandLine();
+    cmd.getErr().println(message);
+    cmd.getErr()
+        .println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
+    return USAGE;
+  }
 
   public static void main(String[] args) {
     if (System.getProperty("logback.configurationFile") == null) {

@@ -8,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -52,13 +53,17 @@ public final class ConfigLoader {
       throw new ConfigException("--config", "cannot read " + file + ": " + e.getMessage());
     }
     var out = new LinkedHashMap<String, String>();
-    props.stringPropertyNames().forEach(k -> out.put(k.trim(), props.getProperty(k).trim()));
+    // A byte order mark (editors on Windows write one) would otherwise become part of the first
+    // key.
+    props
+        .stringPropertyNames()
+        .forEach(k -> out.put(k.replace("\uFEFF", "").trim(), props.getProperty(k).trim()));
     return out;
   }
 
   static Map<String, String> fromEnv(Map<String, String> env, Map<String, String> fileValues) {
     var out = new LinkedHashMap<String, String>();
-    Set<String> kafkaNames = kafkaConfigNames();
+    Set<String> kafkaNames = KAFKA_NAMES;
     // Types may themselves come from the environment; resolve them first.
     String types =
         env.getOrDefault(
@@ -155,6 +160,50 @@ public final class ConfigLoader {
       }
     }
     return null;
+  }
+
+  /** The prefixes Kafka Streams gives settings meant for one of its clients or its topics. */
+  private static final List<String> STREAMS_PREFIXES =
+      List.of(
+          StreamsConfig.MAIN_CONSUMER_PREFIX,
+          StreamsConfig.RESTORE_CONSUMER_PREFIX,
+          StreamsConfig.GLOBAL_CONSUMER_PREFIX,
+          StreamsConfig.CONSUMER_PREFIX,
+          StreamsConfig.PRODUCER_PREFIX,
+          StreamsConfig.ADMIN_CLIENT_PREFIX);
+
+  /**
+   * A setting Kafka Streams or one of its clients knows ({@code security.protocol}), the same for
+   * one client ({@code producer.max.request.size}), or a topic setting ({@code
+   * topic.retention.ms}).
+   */
+  static boolean isKafkaSetting(String name) {
+    if (name.startsWith(StreamsConfig.TOPIC_PREFIX)) {
+      return TOPIC_NAMES.contains(name.substring(StreamsConfig.TOPIC_PREFIX.length()));
+    }
+    for (String prefix : STREAMS_PREFIXES) {
+      if (name.startsWith(prefix)) {
+        return KAFKA_NAMES.contains(name.substring(prefix.length()));
+      }
+    }
+    return KAFKA_NAMES.contains(name);
+  }
+
+  private static final Set<String> KAFKA_NAMES = kafkaConfigNames();
+  private static final Set<String> TOPIC_NAMES = topicConfigNames();
+
+  private static Set<String> topicConfigNames() {
+    var names = new HashSet<String>();
+    for (var f : org.apache.kafka.common.config.TopicConfig.class.getFields()) {
+      if (f.getName().endsWith("_CONFIG") && f.getType() == String.class) {
+        try {
+          names.add((String) f.get(null));
+        } catch (IllegalAccessException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+    return names;
   }
 
   private static Set<String> kafkaConfigNames() {

@@ -47,7 +47,18 @@ public final class SyncConfig {
   private SyncConfig(Map<String, String> raw) {
     this.raw = Collections.unmodifiableMap(new TreeMap<>(raw));
     for (String key : raw.keySet()) {
-      if (!key.startsWith("kafka.") && !Keys.DEF.names().contains(key) && typeOf(key) == null) {
+      if (key.startsWith("kafka.")) {
+        if (!Keys.DEF.names().contains(key)
+            && !ConfigLoader.isKafkaSetting(key.substring("kafka.".length()))) {
+          // A misspelt Kafka setting would silently fall back to its default (another cluster,
+          // no TLS): refuse it like any other unknown key.
+          throw new ConfigException(
+              key,
+              "unknown Kafka setting (kafka.<setting> takes the settings of Kafka Streams, its"
+                  + " clients and topics, optionally prefixed with producer., consumer.,"
+                  + " main.consumer., restore.consumer., global.consumer., admin. or topic.)");
+        }
+      } else if (!Keys.DEF.names().contains(key) && typeOf(key) == null) {
         throw new ConfigException(key, "unknown key (see `weaviate-sync run --help` for the list)");
       }
     }

@@ -5,7 +5,7 @@ import java.util.Locale;
 
 /**
  * Which dead-letter records a command applies to. Null fields match everything. {@code exception}
- * matches the full class name or its simple name; {@code category} and {@code type} ignore case.
+ * matches the full class name or its simple name; all of them ignore case.
  */
 public record DlqFilter(
     Instant since, Instant until, String category, String exception, String type, String id) {
@@ -21,7 +21,8 @@ public record DlqFilter(
       return false;
     }
     if (exception != null
-        && !(exception.equals(r.exception()) || exception.equals(r.exceptionSimpleName()))) {
+        && !(exception.equalsIgnoreCase(String.valueOf(r.exception()))
+            || exception.equalsIgnoreCase(String.valueOf(r.exceptionSimpleName())))) {
       return false;
     }
     if (type != null && !type.equalsIgnoreCase(String.valueOf(r.type()))) {

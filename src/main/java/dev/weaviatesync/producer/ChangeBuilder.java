@@ -112,6 +112,16 @@ public final class ChangeBuilder {
       } catch (IllegalArgumentException e) {
         throw new InvalidChangeException(
             "properties", "properties: cannot be written as JSON: " + e.getMessage());
+      } catch (StackOverflowError e) {
+        throw new InvalidChangeException(
+            "properties", "properties: nested too deeply, or a value contains itself");
+      }
+      String notFinite = nonFinite(props, "properties");
+      if (notFinite != null) {
+        // Jackson would write NaN and Infinity as the strings "NaN" and "Infinity": a number would
+        // silently become text in Weaviate.
+        throw new InvalidChangeException(
+            "properties", notFinite + " is not a finite number, which JSON cannot carry");
       }
       n.set("properties", props);
     }
@@ -122,12 +132,50 @@ public final class ChangeBuilder {
       }
     }
     String json = n.toString();
+    byte[] bytes;
     try {
-      ChangeEvent e =
-          new EventParser(Set.of(type)).parseValue(json.getBytes(StandardCharsets.UTF_8), type);
+      // Strict: String.getBytes would turn an unpaired surrogate into '?' without a word.
+      var buffer =
+          StandardCharsets.UTF_8
+              .newEncoder()
+              .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+              .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+              .encode(java.nio.CharBuffer.wrap(json));
+      bytes = new byte[buffer.remaining()];
+      buffer.get(bytes);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new InvalidChangeException(
+          "properties",
+          "properties: a string holds an unpaired UTF-16 surrogate (not Unicode text)");
+    }
+    try {
+      ChangeEvent e = new EventParser(Set.of(type)).parseValue(bytes, type);
       return new Change(type, op, e.id(), version, json);
     } catch (InvalidEventException e) {
       throw new InvalidChangeException(e.field(), e.getMessage());
     }
+  }
+
+  /** The path of the first NaN or infinite number in {@code node}, or null. */
+  private static String nonFinite(JsonNode node, String path) {
+    if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
+      return path;
+    }
+    if (node.isObject()) {
+      for (var e : node.properties()) {
+        String found = nonFinite(e.getValue(), path + "." + e.getKey());
+        if (found != null) {
+          return found;
+        }
+      }
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        String found = nonFinite(node.get(i), path + "[" + i + "]");
+        if (found != null) {
+          return found;
+        }
+      }
+    }
+    return null;
   }
 }

@@ -104,4 +104,51 @@ class MainTest {
     assertThat(out.toString()).contains("--strict: nothing sent");
     assertThat(run("publish", "--dry-run", dir.resolve("missing.jsonl").toString())).isEqualTo(2);
   }
+
+  /** Mistyped arguments that carry a secret: exit 2, say what is wrong, never print the secret. */
+  @Test
+  void shouldNeverEchoASecretFromAMistypedArgument() {
+    String secret = "Zq9SECRETpw_77xy";
+    String[][] cases = {
+      {"publish", "--dry-run", "--set", "weaviate.api.key:" + secret, "-"},
+      {"publish", "--dry-run", "--api-key=" + secret, "-"},
+      {"run", "--set", "kafka.sasl.jaas.config=x password=\"" + secret, "--set", "types="},
+      {"dlq", "list", "--category", "BOGUS", "--set", "weaviate.api.key=" + secret},
+    };
+    for (String[] args : cases) {
+      out.getBuffer().setLength(0);
+      err.getBuffer().setLength(0);
+      assertThat(run(args)).as(String.join(" ", args)).isEqualTo(2);
+      assertThat(err.toString()).as(String.join(" ", args)).isNotBlank();
+      assertThat(out.toString() + err.toString()).doesNotContain(secret);
+    }
+  }
+
+  @Test
+  void shouldRefuseAMisspeltKafkaSettingAndAcceptPrefixedOnes() {
+    assertThat(run("publish", "--dry-run", "--set", "kafka.bootstrap.server=x:1", "-"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("kafka.bootstrap.server: unknown Kafka setting");
+    for (String ok :
+        new String[] {
+          "kafka.producer.max.request.size=2097152",
+          "kafka.main.consumer.max.poll.records=100",
+          "kafka.topic.retention.ms=1000",
+          "kafka.ssl.truststore.type=PKCS12",
+        }) {
+      err.getBuffer().setLength(0);
+      assertThat(run("publish", "--dry-run", "--set", ok, "/dev/null"))
+          .as(ok + ": " + err)
+          .isZero();
+    }
+  }
+
+  @Test
+  void shouldReadAConfigFileThatStartsWithAByteOrderMark(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("sync.properties");
+    Files.writeString(file, "\uFEFFflush.max.records=7\n");
+    assertThat(run("publish", "--dry-run", "--config", file.toString(), "/dev/null"))
+        .as(err.toString())
+        .isZero();
+  }
 }

@@ -4,10 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
 class ChangeBuilderTest {
@@ -69,5 +76,81 @@ class ChangeBuilderTest {
               InvalidChangeException.class, e -> assertThat(e.field()).isEqualTo("type"))
           .hasMessageContaining("unknown type 'InvoiceChanged'");
     }
+  }
+
+  /**
+   * The builder sends exactly the value it was given, or refuses it: JSON carries finite numbers
+   * and Unicode text, so NaN, infinities and unpaired surrogates must be refused, never sent
+   * changed ("NaN" as a string, '?' for a surrogate). The model is JSON's, not the builder's.
+   */
+  @Property(tries = 3000)
+  void shouldSendExactlyTheGivenValueOrRefuseIt(@ForAll("values") Object value) throws Exception {
+    var mapper = new ObjectMapper();
+    Change c;
+    try {
+      c = Changes.itemChanged(ID).property("v", value).upsert();
+    } catch (InvalidChangeException e) {
+      assertThat(jsonCanCarry(value))
+          .as("refused %s: %s", describe(value), e.getMessage())
+          .isFalse();
+      assertThat(e.field()).isEqualTo("properties");
+      return;
+    }
+    assertThat(jsonCanCarry(value)).as("sent %s", describe(value)).isTrue();
+    var sent = mapper.readTree(c.json().getBytes(StandardCharsets.UTF_8));
+    // Numbers compare by value (the contract's numbers are JSON numbers: -0.0 and 0 are one).
+    java.util.Comparator<com.fasterxml.jackson.databind.JsonNode> byValue =
+        (x, y) ->
+            x.isNumber() && y.isNumber()
+                ? (x.doubleValue() == y.doubleValue() ? 0 : 1)
+                : (x.equals(y) ? 0 : 1);
+    com.fasterxml.jackson.databind.JsonNode given = mapper.valueToTree(value);
+    assertThat(sent.get("properties").get("v").equals(byValue, given))
+        .as("sent %s for %s", sent.get("properties").get("v"), given)
+        .isTrue();
+  }
+
+  @Test
+  void shouldRefuseAValueThatContainsItself() {
+    var list = new ArrayList<Object>();
+    list.add(list);
+    assertThatThrownBy(() -> Changes.itemChanged(ID).property("loop", list).upsert())
+        .isInstanceOfSatisfying(
+            InvalidChangeException.class, e -> assertThat(e.field()).isEqualTo("properties"));
+  }
+
+  @Provide
+  Arbitrary<Object> values() {
+    Arbitrary<Object> scalar =
+        Arbitraries.oneOf(
+            Arbitraries.of(
+                Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Float.NaN, -0.0),
+            Arbitraries.doubles().map(d -> (Object) d),
+            Arbitraries.longs().map(l -> (Object) l),
+            Arbitraries.strings().all().ofMaxLength(6).map(t -> (Object) t),
+            Arbitraries.strings().alpha().ofMaxLength(6).map(t -> (Object) t));
+    return Arbitraries.oneOf(scalar, scalar.list().ofMaxSize(4).map(l -> (Object) l));
+  }
+
+  private static boolean jsonCanCarry(Object v) {
+    if (v instanceof Double d) {
+      return Double.isFinite(d);
+    }
+    if (v instanceof Float f) {
+      return Float.isFinite(f);
+    }
+    if (v instanceof String t) {
+      return StandardCharsets.UTF_8.newEncoder().canEncode(t);
+    }
+    if (v instanceof List<?> l) {
+      return l.stream().allMatch(ChangeBuilderTest::jsonCanCarry);
+    }
+    return true;
+  }
+
+  private static String describe(Object v) {
+    return v instanceof String t
+        ? t.chars().mapToObj(ch -> String.format("\\u%04x", ch)).toList().toString()
+        : String.valueOf(v);
   }
 }
