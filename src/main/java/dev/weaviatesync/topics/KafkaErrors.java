@@ -53,49 +53,36 @@ public final class KafkaErrors {
         if (String.valueOf(c.getMessage()).startsWith(OURS)) {
           return at + ": " + c.getMessage(); // Topics' own, complete
         }
-        return at
-            + " refused access to topic(s) "
-            + (t.unauthorizedTopics().isEmpty() ? "" : t.unauthorizedTopics() + " ")
-            + "("
-            + context(outer, c)
-            + c.getMessage()
-            + "): this Kafka user lacks an ACL for them; "
-            + ACL_HINT;
+        String topics = t.unauthorizedTopics().isEmpty() ? "" : t.unauthorizedTopics() + " ";
+        return refused(
+            at,
+            "access to topic(s) " + topics,
+            outer,
+            c,
+            ": this Kafka user lacks an ACL for them");
       }
       if (c instanceof GroupAuthorizationException g) {
-        return at
-            + " refused access to consumer group '"
-            + g.groupId()
-            + "' ("
-            + context(outer, c)
-            + c.getMessage()
-            + "): this Kafka user needs Read on that group; "
-            + ACL_HINT;
+        return refused(
+            at,
+            "access to consumer group '" + g.groupId() + "' ",
+            outer,
+            c,
+            ": this Kafka user needs Read on that group");
       }
       if (c instanceof TransactionalIdAuthorizationException) {
-        return at
-            + " refused the transactional id ("
-            + context(outer, c)
-            + c.getMessage()
-            + "): under exactly_once_v2 the worker's Kafka user needs Write on TransactionalId "
-            + "prefixed '<kafka.application.id>-'; "
-            + ACL_HINT;
+        return refused(
+            at,
+            "the transactional id ",
+            outer,
+            c,
+            ": under exactly_once_v2 the worker's Kafka user needs Write on TransactionalId "
+                + "prefixed '<kafka.application.id>-'");
       }
       if (c instanceof ClusterAuthorizationException) {
-        return at
-            + " refused a cluster operation ("
-            + context(outer, c)
-            + c.getMessage()
-            + "); "
-            + ACL_HINT;
+        return refused(at, "a cluster operation ", outer, c, "");
       }
       if (c instanceof AuthorizationException) {
-        return at
-            + " refused an operation ("
-            + context(outer, c)
-            + c.getMessage()
-            + "); "
-            + ACL_HINT;
+        return refused(at, "an operation ", outer, c, "");
       }
       String m = c.getMessage();
       if (m != null && m.startsWith("Failed to load SSL keystore")) {
@@ -142,6 +129,21 @@ public final class KafkaErrors {
    * What was being done when Kafka refused, when the exception around the refusal says it in a line
    * of its own (Kafka Streams' "Could not create topic X."), followed by ": "; else empty.
    */
+  /** "Kafka at X refused WHAT(context: message)ADVICE; see README, "Kafka ACLs"". */
+  private static String refused(
+      String at, String what, Throwable outer, Throwable refusal, String advice) {
+    return at
+        + " refused "
+        + what
+        + "("
+        + context(outer, refusal)
+        + refusal.getMessage()
+        + ")"
+        + advice
+        + "; "
+        + ACL_HINT;
+  }
+
   private static String context(Throwable outer, Throwable refusal) {
     String m = outer == null ? null : outer.getMessage();
     if (m == null
