@@ -41,8 +41,7 @@ final class ConfigOptions {
   }
 
   SyncConfig load() {
-    SyncConfig base = ConfigLoader.load(file, System.getenv());
-    return overrides.isEmpty() ? base : base.with(parse(overrides));
+    return ConfigLoader.load(file, System.getenv(), parse(overrides));
   }
 
   static Map<String, String> parse(List<String> sets) {

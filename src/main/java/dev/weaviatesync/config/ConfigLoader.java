@@ -35,11 +35,21 @@ public final class ConfigLoader {
   private ConfigLoader() {}
 
   public static SyncConfig load(Path file, Map<String, String> env) {
+    return load(file, env, Map.of());
+  }
+
+  /**
+   * Defaults &lt; {@code file} &lt; {@code env} &lt; {@code overrides} ({@code --set}). The types
+   * that decide which per-type variables exist come from all three, so {@code --set
+   * types=...,InvoiceChanged} admits {@code WEAVIATE_SYNC_TYPE_INVOICECHANGED_TOPIC}.
+   */
+  public static SyncConfig load(Path file, Map<String, String> env, Map<String, String> overrides) {
     var values = new LinkedHashMap<String, String>();
     if (file != null) {
       values.putAll(readFile(file));
     }
-    values.putAll(fromEnv(env, values));
+    values.putAll(fromEnv(env, values, overrides.get(Keys.TYPES)));
+    values.putAll(overrides);
     return SyncConfig.of(values);
   }
 
@@ -62,16 +72,22 @@ public final class ConfigLoader {
   }
 
   static Map<String, String> fromEnv(Map<String, String> env, Map<String, String> fileValues) {
+    return fromEnv(env, fileValues, null);
+  }
+
+  static Map<String, String> fromEnv(
+      Map<String, String> env, Map<String, String> fileValues, String typesOverride) {
     var out = new LinkedHashMap<String, String>();
     Set<String> kafkaNames = KAFKA_NAMES;
     // Types may themselves come from the environment; resolve them first.
-    String types =
+    String fromFileOrEnv =
         env.getOrDefault(
             envName(Keys.TYPES),
             fileValues.getOrDefault(
                 Keys.TYPES,
                 ConfigDef.convertToString(
                     Keys.DEF.defaultValues().get(Keys.TYPES), ConfigDef.Type.LIST)));
+    String types = typesOverride != null ? typesOverride : fromFileOrEnv;
     for (var e : env.entrySet()) {
       String var = e.getKey();
       if (var.startsWith(ENV_PREFIX)) {

@@ -161,6 +161,24 @@ class SyncConfigTest {
   }
 
   @Test
+  void shouldAdmitPerTypeVariablesOfATypeAddedWithSet() {
+    var env = Map.of("WEAVIATE_SYNC_TYPE_INVOICECHANGED_TOPIC", "invoices");
+    var c =
+        ConfigLoader.load(
+            null, env, Map.of("types", "ItemChanged,InvoiceChanged", "flush.max.records", "9"));
+    assertThat(c.type("InvoiceChanged").topic()).isEqualTo("invoices");
+    assertThat(c.flushMaxRecords()).isEqualTo(9);
+    // --set wins over the environment for types too: without the type, its variable is unknown.
+    var env2 =
+        Map.of(
+            "WEAVIATE_SYNC_TYPES", "ItemChanged,InvoiceChanged",
+            "WEAVIATE_SYNC_TYPE_INVOICECHANGED_TOPIC", "invoices");
+    assertThatThrownBy(() -> ConfigLoader.load(null, env2, Map.of("types", "ItemChanged")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("WEAVIATE_SYNC_TYPE_INVOICECHANGED_TOPIC: unknown environment");
+  }
+
+  @Test
   void shouldStillRefuseAMisspeltSettingAndNameIt() {
     var env = new java.util.HashMap<String, String>(serviceLinks("weaviate-sync"));
     env.put("WEAVIATE_SYNC_FLUSH_MAX_RECROD", "5");
