@@ -205,6 +205,66 @@ public final class ConfigLoader {
     return KAFKA_NAMES.contains(name);
   }
 
+  /** The declarations of Kafka Streams and its clients, to check {@code kafka.*} values with. */
+  private static final List<ConfigDef> KAFKA_DEFS =
+      List.of(
+          StreamsConfig.configDef(),
+          ProducerConfig.configDef(),
+          ConsumerConfig.configDef(),
+          AdminClientConfig.configDef());
+
+  /**
+   * Checks one Kafka setting's value (name without {@code kafka.}, client prefix allowed) against
+   * Kafka's own declaration of its type and allowed values, and a SASL JAAS configuration's syntax,
+   * so that a bad value is a configuration error at load, naming the key, instead of a failure when
+   * a client is built. A secret's value and the parser's words about it are never repeated.
+   *
+   * @throws ConfigException naming {@code kafka.<name>}
+   */
+  static void checkKafkaValue(String name, String value) {
+    String bare = name;
+    for (String prefix : STREAMS_PREFIXES) {
+      if (name.startsWith(prefix)) {
+        bare = name.substring(prefix.length());
+        break;
+      }
+    }
+    for (ConfigDef def : KAFKA_DEFS) {
+      ConfigDef.ConfigKey key = def.configKeys().get(bare);
+      if (key == null) {
+        continue;
+      }
+      boolean secret = key.type == ConfigDef.Type.PASSWORD;
+      try {
+        Object parsed = ConfigDef.parseType(bare, value, key.type);
+        if (key.validator != null) {
+          key.validator.ensureValid(bare, parsed);
+        }
+      } catch (org.apache.kafka.common.config.ConfigException e) {
+        throw new ConfigException(
+            "kafka." + name,
+            secret
+                ? "not a valid value (not shown: it is a secret)"
+                : "Kafka refuses it: " + e.getMessage());
+      }
+    }
+    if (bare.equals(org.apache.kafka.common.config.SaslConfigs.SASL_JAAS_CONFIG)
+        && !value.isBlank()) {
+      try {
+        org.apache.kafka.common.security.JaasContext.loadClientContext(
+            Map.of(bare, new org.apache.kafka.common.config.types.Password(value)));
+      } catch (RuntimeException e) {
+        // The parser quotes the token it stumbled on, which may be the password.
+        throw new ConfigException(
+            "kafka." + name,
+            "not a valid JAAS configuration; expected one line such as"
+                + " org.apache.kafka.common.security.scram.ScramLoginModule required"
+                + " username=\"...\" password=\"...\"; (the parser's message is not shown: it"
+                + " may quote the secret)");
+      }
+    }
+  }
+
   private static final Set<String> KAFKA_NAMES = kafkaConfigNames();
   private static final Set<String> TOPIC_NAMES = topicConfigNames();
 

@@ -65,6 +65,7 @@ public final class SyncConfig {
     this.app = parse(Keys.DEF, raw, "");
     this.types = parseTypes();
     this.kafka = kafkaProperties();
+    kafka.forEach(ConfigLoader::checkKafkaValue);
     validate();
   }
 

@@ -114,6 +114,9 @@ class MainTest {
       {"publish", "--dry-run", "--api-key=" + secret, "-"},
       {"run", "--set", "kafka.sasl.jaas.config=x password=\"" + secret, "--set", "types="},
       {"dlq", "list", "--category", "BOGUS", "--set", "weaviate.api.key=" + secret},
+      {
+        "publish", "--dry-run", "--set", "kafka.sasl.jaas.config=x password=\"" + secret + "\"", "-"
+      },
     };
     for (String[] args : cases) {
       out.getBuffer().setLength(0);
@@ -129,6 +132,16 @@ class MainTest {
     assertThat(run("publish", "--dry-run", "--set", "kafka.bootstrap.server=x:1", "-"))
         .isEqualTo(2);
     assertThat(err.toString()).contains("kafka.bootstrap.server: unknown Kafka setting");
+    // Known settings with values Kafka itself would refuse later: refused now, naming the key.
+    for (String bad :
+        new String[] {
+          "kafka.security.protocol=FOO", "kafka.max.poll.records=abc", "kafka.producer.acks=7"
+        }) {
+      err.getBuffer().setLength(0);
+      assertThat(run("publish", "--dry-run", "--set", bad, "/dev/null")).as(bad).isEqualTo(2);
+      assertThat(err.toString())
+          .contains(bad.substring(0, bad.indexOf('=')) + ": Kafka refuses it");
+    }
     for (String ok :
         new String[] {
           "kafka.producer.max.request.size=2097152",
