@@ -21,6 +21,60 @@ if [[ ! -x "$HELM" ]]; then
 fi
 command -v kubernetes-validate >/dev/null || python3 -m pip install -q --disable-pip-version-check kubernetes-validate==1.37.0
 
+# leak_render: the chart rendered with a secret value for the ITs' leak check (also alone, with
+# --leak-render, which the leak check runs when a plain `./mvnw verify` came without this script).
+leak_render() {
+# Secrets never leak (issue 13): the chart rendered with secret values set, its NOTES included, for
+# the ITs' leak check (SecretsLeakCheck scans target/helm-check/with-secrets for the values in
+# target/it-secrets.txt, where they are registered here). The Secret, which must hold them, is left out.
+LEAK="$ROOT/target/helm-check/with-secrets"
+rm -rf "$LEAK" && mkdir -p "$LEAK"
+python3 - "$OUT/secret-values.yaml" "$ROOT/target/it-secrets.txt" <<'PY'
+import json, sys, uuid
+# The only secret the chart still takes as a value (Kafka's SASL password comes from an existing
+# Secret by secretKeyRef and is never in values or manifests).
+key = "helm-check-api-key-%s" % uuid.uuid4()
+with open(sys.argv[2], "a") as f: f.write(key + "\n")
+open(sys.argv[1], "w").write("secrets:\n  existingSecret: \"\"\n  weaviateApiKey: %s\n" % json.dumps(key))
+PY
+cp -r "$CHART" "$OUT/leak-chart"
+cat > "$OUT/leak-chart/templates/zz-leak-check-notes.yaml" <<'TPL'
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: leak-check-notes}
+data:
+  NOTES.txt: {{ include (print $.Template.BasePath "/NOTES.txt") . | quote }}
+TPL
+if "$HELM" template weaviate-sync "$OUT/leak-chart" -f helm/ci/all-on.yaml -f "$OUT/secret-values.yaml" > "$OUT/with-secrets.yaml" \
+   && n="$(python3 - "$OUT/with-secrets.yaml" "$LEAK" "$(tail -n1 "$ROOT/target/it-secrets.txt")" <<'PY'
+import sys, yaml
+notes, kept, held = None, [], False
+for text in open(sys.argv[1]).read().split("\n---\n"):
+    doc = yaml.safe_load(text)
+    if not doc: continue
+    if doc["kind"] == "ConfigMap" and doc["metadata"]["name"] == "leak-check-notes": notes = doc["data"]["NOTES.txt"]
+    elif doc["kind"] == "Secret": held = held or sys.argv[3] in text
+    else: kept.append(text)
+if notes is None or not held: sys.exit("no NOTES, or no Secret holding the values: nothing to check")
+open(sys.argv[2] + "/NOTES.txt", "w").write(notes)
+open(sys.argv[2] + "/manifests.yaml", "w").write("\n---\n".join(kept) + "\n")
+print(len(kept))
+PY
+)"; then
+  echo "ok   rendered with secret values for the leak check: target/helm-check/with-secrets (NOTES.txt, $n manifests; the Secret holding them left out)"
+else
+  echo "FAIL render with secret values for the leak check"; fail=1
+fi
+}
+
+CHART=helm/weaviate-sync
+OUT="$(mktemp -d)"
+trap 'rm -rf "$OUT"' EXIT
+fail=0
+if [[ "${1:-}" == "--leak-render" ]]; then
+  leak_render
+  exit "$fail"
+fi
 CHECKOV_VERSION="${CHECKOV_VERSION:-3.3.30}"
 CHECKOV_VENV="$TOOLS/checkov/$CHECKOV_VERSION/venv"
 CHECKOV="$CHECKOV_VENV/bin/checkov"
@@ -48,11 +102,7 @@ declare -A SKIP_REASON=(
   [CKV_K8S_43]="image digest: the image is built and pushed by the user's pipeline, so these values cannot know its digest; image.digest pins it, and helm/ci/all-on.yaml sets one, where this check runs"
 )
 
-CHART=helm/weaviate-sync
 NAMESPACE=weaviate-sync   # rendered into a namespace of its own, as installed (CKV_K8S_21: not "default")
-OUT="$(mktemp -d)"
-trap 'rm -rf "$OUT"' EXIT
-fail=0
 cases=("")
 for f in helm/ci/*.yaml; do [[ "$(basename "$f")" == bad-* ]] || cases+=("$f"); done
 rendered=()
@@ -198,47 +248,7 @@ for bad in helm/ci/bad-*.yaml; do
     echo "ok   $bad rejected: $expect"
   fi
 done
-# Secrets never leak (issue 13): the chart rendered with secret values set, its NOTES included, for
-# the ITs' leak check (SecretsLeakCheck scans target/helm-check/with-secrets for the values in
-# target/it-secrets.txt, where they are registered here). The Secret, which must hold them, is left out.
-LEAK="$ROOT/target/helm-check/with-secrets"
-rm -rf "$LEAK" && mkdir -p "$LEAK"
-python3 - "$OUT/secret-values.yaml" "$ROOT/target/it-secrets.txt" <<'PY'
-import json, sys, uuid
-# The only secret the chart still takes as a value (Kafka's SASL password comes from an existing
-# Secret by secretKeyRef and is never in values or manifests).
-key = "helm-check-api-key-%s" % uuid.uuid4()
-with open(sys.argv[2], "a") as f: f.write(key + "\n")
-open(sys.argv[1], "w").write("secrets:\n  existingSecret: \"\"\n  weaviateApiKey: %s\n" % json.dumps(key))
-PY
-cp -r "$CHART" "$OUT/leak-chart"
-cat > "$OUT/leak-chart/templates/zz-leak-check-notes.yaml" <<'TPL'
-apiVersion: v1
-kind: ConfigMap
-metadata: {name: leak-check-notes}
-data:
-  NOTES.txt: {{ include (print $.Template.BasePath "/NOTES.txt") . | quote }}
-TPL
-if "$HELM" template weaviate-sync "$OUT/leak-chart" -f helm/ci/all-on.yaml -f "$OUT/secret-values.yaml" > "$OUT/with-secrets.yaml" \
-   && n="$(python3 - "$OUT/with-secrets.yaml" "$LEAK" "$(tail -n1 "$ROOT/target/it-secrets.txt")" <<'PY'
-import sys, yaml
-notes, kept, held = None, [], False
-for text in open(sys.argv[1]).read().split("\n---\n"):
-    doc = yaml.safe_load(text)
-    if not doc: continue
-    if doc["kind"] == "ConfigMap" and doc["metadata"]["name"] == "leak-check-notes": notes = doc["data"]["NOTES.txt"]
-    elif doc["kind"] == "Secret": held = held or sys.argv[3] in text
-    else: kept.append(text)
-if notes is None or not held: sys.exit("no NOTES, or no Secret holding the values: nothing to check")
-open(sys.argv[2] + "/NOTES.txt", "w").write(notes)
-open(sys.argv[2] + "/manifests.yaml", "w").write("\n---\n".join(kept) + "\n")
-print(len(kept))
-PY
-)"; then
-  echo "ok   rendered with secret values for the leak check: target/helm-check/with-secrets (NOTES.txt, $n manifests; the Secret holding them left out)"
-else
-  echo "FAIL render with secret values for the leak check"; fail=1
-fi
+leak_render
 if [[ $fail -ne 0 ]]; then echo "helm-check: FAILED"; exit 1; fi
 if [[ $lint == off ]]; then echo "helm-check: all passed, but the security linter was SKIPPED"; exit 0; fi
 echo "helm-check: all passed"
