@@ -127,6 +127,23 @@ class MainTest {
     }
   }
 
+  /** A JAAS line is full of '=': --set splits at the first one only and keeps the rest whole. */
+  @Test
+  void shouldKeepAValueWithEqualsSignsWholeAndSecret() throws Exception {
+    String secret = "pw=with=equals";
+    String jaas =
+        "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\""
+            + " password=\""
+            + secret
+            + "\";";
+    var config = ConfigOptions.parse(java.util.List.of("kafka.sasl.jaas.config=" + jaas));
+    assertThat(config).containsEntry("kafka.sasl.jaas.config", jaas);
+    assertThat(run("publish", "--dry-run", "--set", "kafka.sasl.jaas.config=" + jaas, "/dev/null"))
+        .as(err.toString())
+        .isZero();
+    assertThat(out.toString() + err.toString()).doesNotContain(secret);
+  }
+
   @Test
   void shouldRefuseAMisspeltKafkaSettingAndAcceptPrefixedOnes() {
     assertThat(run("publish", "--dry-run", "--set", "kafka.bootstrap.server=x:1", "-"))
