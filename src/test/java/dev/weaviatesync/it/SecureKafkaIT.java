@@ -209,16 +209,10 @@ class SecureKafkaIT {
       Path config = s.writeConfig();
       String refused = "Kafka at " + kafka.bootstrap() + " refused the SASL login";
 
-      try (var worker = WorkerProcess.start(config, env("worker", wrong))) {
-        String out = awaitExit(worker);
-        assertNoSecrets("the worker", out);
-        show("the worker", out);
-        assertThat(worker.exitCode()).as(out).isEqualTo(1);
-        assertThat(out)
-            .contains("start-up failed: " + refused)
-            .contains("check the user name and password in kafka.sasl.jaas.config")
-            .contains("kafka.sasl.jaas.config=********");
-      }
+      assertThat(failedWorker(config, env("worker", wrong)))
+          .contains("start-up failed: " + refused)
+          .contains("check the user name and password in kafka.sasl.jaas.config")
+          .contains("kafka.sasl.jaas.config=********");
       Path events = Files.createTempFile("events", ".jsonl");
       String id = UUID.randomUUID().toString();
       Files.writeString(events, Events.upsert(s.itemType, id, 1L, Map.of("title", "x")) + "\n");
@@ -262,15 +256,9 @@ class SecureKafkaIT {
       String untrusted =
           "the TLS certificate of Kafka at " + kafka.bootstrap() + " is not trusted (PKIX";
 
-      try (var worker = WorkerProcess.start(config, env)) {
-        String out = awaitExit(worker);
-        assertNoSecrets("the worker", out);
-        show("the worker", out);
-        assertThat(worker.exitCode()).as(out).isEqualTo(1);
-        assertThat(out)
-            .contains("start-up failed: " + untrusted)
-            .contains("kafka.ssl.truststore.location must hold the CA certificate");
-      }
+      assertThat(failedWorker(config, env))
+          .contains("start-up failed: " + untrusted)
+          .contains("kafka.ssl.truststore.location must hold the CA certificate");
       Path events = Files.createTempFile("events", ".jsonl");
       Files.writeString(
           events,
@@ -336,19 +324,13 @@ class SecureKafkaIT {
       s.flush();
 
       // 1. No Read on its consumer group: Kafka Streams cannot join; the worker exits 1 saying so.
-      try (var worker = WorkerProcess.start(config, env)) {
-        String out = awaitExit(worker);
-        assertNoSecrets("the worker", out);
-        show("the worker", out);
-        assertThat(worker.exitCode()).as(out).isEqualTo(1);
-        assertThat(out)
-            .contains(
-                "worker stopped: Kafka at "
-                    + kafka.bootstrap()
-                    + " refused access to consumer group '"
-                    + s.prefix
-                    + "'");
-      }
+      assertThat(failedWorker(config, env))
+          .contains(
+              "worker stopped: Kafka at "
+                  + kafka.bootstrap()
+                  + " refused access to consumer group '"
+                  + s.prefix
+                  + "'");
       assertThat(s.weaviate().objects(s.itemCollection)).doesNotContainKey(first);
 
       // 2. With it, the waiting record is synced.
@@ -388,19 +370,13 @@ class SecureKafkaIT {
       assertThat(committed(s)).isGreaterThan(rejectedOffset);
 
       // 4. A restart without that ACL is refused at start-up, naming the topic.
-      try (var worker = WorkerProcess.start(config, env)) {
-        String out = awaitExit(worker);
-        assertNoSecrets("the worker", out);
-        show("the worker", out);
-        assertThat(worker.exitCode()).as(out).isEqualTo(1);
-        assertThat(out)
-            .contains(
-                "start-up failed: Kafka at "
-                    + kafka.bootstrap()
-                    + ": this Kafka user may not describe topic(s) ["
-                    + dlq(s)
-                    + "]");
-      }
+      assertThat(failedWorker(config, env))
+          .contains(
+              "start-up failed: Kafka at "
+                  + kafka.bootstrap()
+                  + ": this Kafka user may not describe topic(s) ["
+                  + dlq(s)
+                  + "]");
       // ... and with Describe but not Write (not one of the documented ACLs): the start-up check
       // of the operations the broker allows names the one that is missing.
       var describeOnly =
@@ -410,19 +386,13 @@ class SecureKafkaIT {
                   new AccessControlEntry(
                       "User:worker", "*", AclOperation.DESCRIBE, AclPermissionType.ALLOW)));
       kafka.grant(describeOnly);
-      try (var worker = WorkerProcess.start(config, env)) {
-        String out = awaitExit(worker);
-        assertNoSecrets("the worker", out);
-        show("the worker", out);
-        assertThat(worker.exitCode()).as(out).isEqualTo(1);
-        assertThat(out)
-            .contains(
-                "start-up failed: Kafka at "
-                    + kafka.bootstrap()
-                    + ": this Kafka user lacks ACLs: [WRITE] on topic '"
-                    + dlq(s)
-                    + "'");
-      }
+      assertThat(failedWorker(config, env))
+          .contains(
+              "start-up failed: Kafka at "
+                  + kafka.bootstrap()
+                  + ": this Kafka user lacks ACLs: [WRITE] on topic '"
+                  + dlq(s)
+                  + "'");
       kafka.revoke(describeOnly);
       assertThat(dlqRecords(s)).isEmpty();
 
@@ -484,6 +454,21 @@ class SecureKafkaIT {
   }
 
   /** Waits until the worker exits by itself; its output. */
+  /**
+   * Starts the worker, which must stop by itself with exit 1 and print no secret; returns its
+   * output.
+   */
+  private String failedWorker(java.nio.file.Path config, java.util.Map<String, String> env)
+      throws Exception {
+    try (var worker = WorkerProcess.start(config, env)) {
+      String out = awaitExit(worker);
+      assertNoSecrets("the worker", out);
+      show("the worker", out);
+      assertThat(worker.exitCode()).as(out).isEqualTo(1);
+      return out;
+    }
+  }
+
   private static String awaitExit(WorkerProcess worker) throws Exception {
     await("the worker exits").atMost(EXIT).until(() -> !worker.isAlive());
     return worker.output();
