@@ -71,10 +71,6 @@ public final class ConfigLoader {
     return out;
   }
 
-  static Map<String, String> fromEnv(Map<String, String> env, Map<String, String> fileValues) {
-    return fromEnv(env, fileValues, null);
-  }
-
   static Map<String, String> fromEnv(
       Map<String, String> env, Map<String, String> fileValues, String typesOverride) {
     var out = new LinkedHashMap<String, String>();
