@@ -15,9 +15,10 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * The latest accepted event of one id, waiting for the next flush. It keeps the raw source record
  * (key, value, headers) and its coordinates, because a flush runs in a punctuator, where the
  * original record is no longer at hand, and a failed write must still dead-letter it byte for byte.
- * Stored in the changelogged {@code pending} store, so a crash loses nothing.
+ * Stored in the changelogged {@code pending} store, so a crash loses nothing; once written or
+ * dead-lettered, kept as the id's state in the {@code versions} store ({@link WrittenVersion}).
  */
-record PendingWrite(
+public record PendingWrite(
     Op op,
     Long version,
     String topic,
@@ -30,7 +31,12 @@ record PendingWrite(
 
   private static final int FORMAT = 1;
 
-  byte[] encode() {
+  /** Where the event was read: {@code topic:partition:offset}, what a repair names. */
+  public String source() {
+    return topic + ":" + partition + ":" + offset;
+  }
+
+  public byte[] encode() {
     var bytes = new ByteArrayOutputStream(64 + (value == null ? 0 : value.length));
     try (var out = new DataOutputStream(bytes)) {
       out.writeByte(FORMAT);
@@ -58,7 +64,7 @@ record PendingWrite(
     return bytes.toByteArray();
   }
 
-  static PendingWrite decode(byte[] data) {
+  public static PendingWrite decode(byte[] data) {
     if (data == null) {
       return null;
     }

@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Map;
 
 /** JSON properties → the plain Java values the Weaviate client marshals (nulls are left out). */
-final class PropertyValues {
+public final class PropertyValues {
   private PropertyValues() {}
 
-  static Map<String, Object> toMap(ObjectNode node) {
+  public static Map<String, Object> toMap(ObjectNode node) {
     var map = new LinkedHashMap<String, Object>();
     node.properties()
         .forEach(

@@ -1,5 +1,7 @@
 package dev.weaviatesync.topology;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import dev.weaviatesync.Text;
 import dev.weaviatesync.config.EntityType;
 import dev.weaviatesync.config.SyncConfig;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
@@ -90,6 +93,7 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     this.pending = context.getStateStore(SyncTopology.pendingStore(type));
     this.versions = context.getStateStore(SyncTopology.versionsStore(type));
     parsed.clear();
+    pendingCount = 0;
     try (var it = pending.all()) {
       while (it.hasNext()) {
         it.next();
@@ -140,7 +144,21 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     String id = event.id();
     PendingWrite existing = PendingWrite.decode(pending.get(id));
     WrittenVersion written = WrittenVersion.decode(versions.get(id));
-    switch (guard(event, existing, written)) {
+    Header repair = record.headers().lastHeader(SyncTopology.REPAIR_HEADER);
+    Verdict verdict =
+        repair == null
+            ? guard(event, existing, written)
+            : repairGuard(
+                new String(repair.value() == null ? new byte[0] : repair.value(), UTF_8),
+                existing,
+                written);
+    switch (verdict) {
+      case SUPERSEDED -> {
+        services.stats().countStale();
+        log.debug(
+            "{} {}: repair of a state that is no longer the latest; dropped", type.name(), id);
+        return;
+      }
       case STALE -> {
         services.stats().countStale();
         log.debug(
@@ -179,10 +197,22 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     // The changelog copy of a pending write is the record plus its own framing: a record that was
     // legal on its input topic can be too large for it, and a refused changelog send would kill
     // the stream thread on this record again after every restart.
+    // Once written, the event is kept again as the id's state in the versions store.
     long changelogBytes =
-        DlqHeaders.size(id.getBytes(StandardCharsets.UTF_8), encoded, new RecordHeaders());
+        DlqHeaders.size(id.getBytes(StandardCharsets.UTF_8), encoded, new RecordHeaders())
+            + WrittenVersion.overheadBytes();
     if (changelogBytes > services.maxChangelogRecordBytes()) {
-      remember(id, write, true, System.currentTimeMillis());
+      // Its state cannot be kept either: verify reports the id as unverifiable.
+      versions.put(
+          id,
+          new WrittenVersion(
+                  Math.max(
+                      written == null ? -1 : written.version(), version == null ? -1 : version),
+                  write.op() == Op.DELETE,
+                  true,
+                  System.currentTimeMillis(),
+                  null)
+              .encode());
       if (existing != null) {
         removePending(id);
       }
@@ -221,7 +251,30 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
   enum Verdict {
     ACCEPT,
     STALE,
-    REPEATED
+    REPEATED,
+    /** A repair ({@code resync}) of a state that is no longer the id's latest. */
+    SUPERSEDED
+  }
+
+  /**
+   * The guard for a repair record (published by {@code resync}, header {@link
+   * SyncTopology#REPAIR_HEADER}): it names the state it repairs, the source ({@code
+   * topic:partition:offset}) of the event verify found to be the id's latest, or {@code none} for
+   * an id the worker knows nothing of. It is applied only while that is still so: then the write is
+   * made again whatever the version guard would say of a repeat; once anything newer was accepted,
+   * the repair is dropped and the newer state stands. A repair therefore never undoes a newer
+   * write, and it goes through this id's single writer, in this partition's order.
+   */
+  static Verdict repairGuard(String repairOf, PendingWrite pending, WrittenVersion written) {
+    String current;
+    if (pending != null) {
+      current = pending.source();
+    } else if (written != null) {
+      current = written.state() == null ? "unknown" : written.state().source();
+    } else {
+      current = SyncTopology.REPAIR_OF_NOTHING;
+    }
+    return current.equals(repairOf) ? Verdict.ACCEPT : Verdict.SUPERSEDED;
   }
 
   /**
@@ -371,7 +424,8 @@ final class SyncProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     WrittenVersion before = WrittenVersion.decode(versions.get(id));
     long version =
         Math.max(before == null ? -1 : before.version(), w.version() == null ? -1 : w.version());
-    versions.put(id, new WrittenVersion(version, w.op() == Op.DELETE, deadLettered, now).encode());
+    versions.put(
+        id, new WrittenVersion(version, w.op() == Op.DELETE, deadLettered, now, w).encode());
   }
 
   private void removePending(String id) {

@@ -64,6 +64,20 @@ public final class SyncTopology {
    */
   public static final int OWN_DLQ_MAX_MESSAGE_BYTES = OWN_TOPIC_MAX_MESSAGE_BYTES + 65_536;
 
+  /**
+   * The header of a repair record ({@code weaviate-sync resync}): the source ({@code
+   * topic:partition:offset}) of the state it repairs, or {@link #REPAIR_OF_NOTHING}.
+   */
+  public static final String REPAIR_HEADER = "weaviate-sync.repair-of";
+
+  /** A repair of an id the worker knows nothing of (an object only Weaviate has). */
+  public static final String REPAIR_OF_NOTHING = "none";
+
+  /** The changelog of a type's versions store: the source of truth verify reads. */
+  public static String stateTopic(String applicationId, EntityType t) {
+    return applicationId + "-" + versionsStore(t) + "-changelog";
+  }
+
   public static String sourceName(EntityType t) {
     return "source." + t.name();
   }
@@ -101,9 +115,12 @@ public final class SyncTopology {
           processorName(type));
       topology.addStateStore(
           Stores.keyValueStoreBuilder(
-              Stores.persistentKeyValueStore(versionsStore(type)),
-              Serdes.String(),
-              Serdes.ByteArray()),
+                  Stores.persistentKeyValueStore(versionsStore(type)),
+                  Serdes.String(),
+                  Serdes.ByteArray())
+              // It keeps each id's latest event, as large as a pending write.
+              .withLoggingEnabled(
+                  Map.of("max.message.bytes", Integer.toString(OWN_TOPIC_MAX_MESSAGE_BYTES))),
           processorName(type));
       topology.addSink(
           dlqSinkName(type),

@@ -268,7 +268,11 @@ public final class Worker implements AutoCloseable {
 
   private List<String> changelogs() {
     return config.types().stream()
-        .map(t -> config.applicationId() + "-" + SyncTopology.pendingStore(t) + "-changelog")
+        .flatMap(
+            t ->
+                java.util.stream.Stream.of(
+                    config.applicationId() + "-" + SyncTopology.pendingStore(t) + "-changelog",
+                    SyncTopology.stateTopic(config.applicationId(), t)))
         .toList();
   }
 
