@@ -9,7 +9,14 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "weaviate-sync 0.1.0",
     description = "Keeps Weaviate collections in step with change events on Kafka.",
-    subcommands = {RunCommand.class, PublishCommand.class, DlqCommand.class})
+    subcommands = {
+      RunCommand.class,
+      PublishCommand.class,
+      DlqCommand.class,
+      VerifyCommand.class,
+      ResyncCommand.class,
+      ReindexCommand.class
+    })
 public final class Main implements Runnable {
   public static final int OK = 0;
   public static final int FAILURE = 1;
@@ -20,7 +27,7 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "a command is required: run, publish or dlq");
+        spec.commandLine(), "a command is required: run, publish, dlq, verify, resync or reindex");
   }
 
   /** Runs the CLI and returns its exit code; only {@link #main} exits the JVM. */

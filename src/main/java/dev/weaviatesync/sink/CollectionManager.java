@@ -48,11 +48,22 @@ public final class CollectionManager {
                 + "' does not exist in Weaviate; "
                 + "declare its properties here so it can be created, or create it yourself");
       }
+      createFor(client, type, type.collection());
+    }
+  }
+
+  /**
+   * Creates collection {@code name} as configured for {@code type} (its properties and vectorizer):
+   * the worker's own collection, or a new one that {@code reindex} fills.
+   */
+  public static void createFor(WeaviateClient client, EntityType type, String name)
+      throws IOException {
+    {
       List<Property> props = type.properties().stream().map(CollectionManager::property).toList();
       create(
           client,
           CollectionConfig.of(
-              type.collection(),
+              name,
               c ->
                   c.description(
                           "Managed by weaviate-sync: "
@@ -63,15 +74,20 @@ public final class CollectionManager {
                       .vectorConfig(vectorConfig(type.vectorizer()))));
       log.info(
           "Created collection {} with properties {} and vectorizer {}",
-          type.collection(),
+          name,
           type.properties(),
           type.vectorizer().module());
     }
   }
 
-  private static boolean exists(WeaviateClient client, String collection) throws IOException {
+  /**
+   * Whether {@code collection} names a collection or an alias of one (Weaviate 1.32 and later):
+   * through an alias, the worker writes to whatever collection it points at, so that {@code reindex
+   * --swap-alias} can repoint it in one step.
+   */
+  public static boolean exists(WeaviateClient client, String collection) throws IOException {
     try {
-      return client.collections.exists(collection);
+      return client.collections.exists(collection) || client.alias.get(collection).isPresent();
     } catch (RuntimeException e) {
       throw refused("read the schema of collection " + collection, e);
     }
