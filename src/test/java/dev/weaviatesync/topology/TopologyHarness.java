@@ -271,6 +271,13 @@ final class TopologyHarness implements AutoCloseable {
     return again;
   }
 
+  /**
+   * The value of one id in one of the task's stores ({@link #PENDING}, {@link #VERSIONS}), or null.
+   */
+  byte[] storeValue(String store, String id) {
+    return driver.<String, byte[]>getKeyValueStore(store).get(id);
+  }
+
   private Map<String, byte[]> contents(String store) {
     var out = new LinkedHashMap<String, byte[]>();
     try (var it = driver.<String, byte[]>getKeyValueStore(store).all()) {
