@@ -26,7 +26,7 @@ public final class ObjectComparison {
    * @return null when Weaviate holds what the event says, else what differs
    */
   public static String difference(
-      JsonNode sourceProperties, float[] sourceVector, WeaviateObjects.Obj object) {
+      JsonNode sourceProperties, float[] sourceVector, ObjectSource.Obj object) {
     var names = new TreeSet<String>();
     sourceProperties.fieldNames().forEachRemaining(names::add);
     if (object.properties() != null) {

@@ -92,6 +92,24 @@ public final class StateSnapshot implements AutoCloseable {
     }
   }
 
+  /** An empty snapshot read from nowhere, filled with {@link #put}: for tests. */
+  static StateSnapshot empty() throws IOException {
+    Path dir = Files.createTempDirectory("weaviate-sync-state-");
+    try {
+      return new StateSnapshot("none", new Properties(), dir);
+    } catch (RocksDBException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  void put(String id, WrittenVersion state) {
+    try {
+      db.put(writeOptions, id.getBytes(UTF_8), state.encode());
+    } catch (RocksDBException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
   /** Reports how many state records were read. */
   public interface Progress {
     void read(long records);

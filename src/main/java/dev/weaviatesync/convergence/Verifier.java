@@ -90,7 +90,7 @@ public final class Verifier {
 
   private final EntityType type;
   private final String collection;
-  private final WeaviateObjects weaviate;
+  private final ObjectSource weaviate;
   private final EventParser parser;
   private final int pageSize;
   private final Progress progress;
@@ -99,7 +99,7 @@ public final class Verifier {
       EntityType type,
       String collection,
       Set<String> typeNames,
-      WeaviateObjects weaviate,
+      ObjectSource weaviate,
       int pageSize,
       Progress progress) {
     this.type = type;
@@ -119,14 +119,14 @@ public final class Verifier {
     var result = new Result(type.name(), collection);
     try (var source = truth.cursor(after)) {
       String cursorAfter = after;
-      List<WeaviateObjects.Obj> page = weaviate.page(collection, cursorAfter, pageSize);
+      List<ObjectSource.Obj> page = weaviate.page(collection, cursorAfter, pageSize);
       int i = 0;
       boolean more = page.size() == pageSize;
       long lastReport = System.nanoTime();
       while (true) {
         if (i == page.size() && more) {
           cursorAfter = page.get(page.size() - 1).id();
-          List<WeaviateObjects.Obj> next = weaviate.page(collection, cursorAfter, pageSize);
+          List<ObjectSource.Obj> next = weaviate.page(collection, cursorAfter, pageSize);
           if (!next.isEmpty() && next.get(0).id().compareTo(cursorAfter) <= 0) {
             throw new IOException(
                 "Weaviate's cursor over "
@@ -142,7 +142,7 @@ public final class Verifier {
           i = 0;
           more = page.size() == pageSize;
         }
-        WeaviateObjects.Obj obj = i < page.size() ? page.get(i) : null;
+        ObjectSource.Obj obj = i < page.size() ? page.get(i) : null;
         String sid = source.valid() ? source.id() : null;
         if (obj == null && sid == null) {
           break;
@@ -206,7 +206,7 @@ public final class Verifier {
       count(
           result, classify(id, truth.get(id), weaviate.get(collection, id), result), onDifference);
     }
-    var seenInWeaviate = new LinkedHashMap<String, WeaviateObjects.Obj>();
+    var seenInWeaviate = new LinkedHashMap<String, ObjectSource.Obj>();
     int pages = Math.max(1, (n + 99) / 100);
     for (int p = 0; p < pages; p++) {
       String start = new java.util.UUID(random.nextLong(), random.nextLong()).toString();
@@ -246,7 +246,7 @@ public final class Verifier {
   }
 
   /** The difference between one id's state (null: unknown) and Weaviate's object (null: none). */
-  Difference classify(String id, WrittenVersion state, WeaviateObjects.Obj obj, Result result) {
+  Difference classify(String id, WrittenVersion state, ObjectSource.Obj obj, Result result) {
     if (state == null) {
       return obj == null
           ? null

@@ -20,11 +20,8 @@ import java.util.List;
  * HTTP client, reads only, paced by a {@link RateLimiter} so a verify does not hurt a live
  * Weaviate. The API key goes only into the Authorization header, never into a message.
  */
-public final class WeaviateObjects implements AutoCloseable {
+public final class WeaviateObjects implements ObjectSource {
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  /** One object as Weaviate returns it: its id, properties and vectors (JSON, may be null). */
-  public record Obj(String id, JsonNode properties, JsonNode vectors) {}
 
   private final HttpClient http;
   private final String base;
@@ -49,6 +46,7 @@ public final class WeaviateObjects implements AutoCloseable {
   /**
    * Up to {@code limit} objects with ids above {@code after} (null: from the first), in id order.
    */
+  @Override
   public List<Obj> page(String collection, String after, int limit) throws IOException {
     limiter.acquire(limit);
     String q =
@@ -67,6 +65,7 @@ public final class WeaviateObjects implements AutoCloseable {
   }
 
   /** One object, or null when Weaviate has none with that id. */
+  @Override
   public Obj get(String collection, String id) throws IOException {
     limiter.acquire(1);
     var r = send("/objects/" + enc(collection) + "/" + enc(id) + "?include=vector");
@@ -113,10 +112,5 @@ public final class WeaviateObjects implements AutoCloseable {
 
   private static String enc(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
-  }
-
-  @Override
-  public void close() {
-    // java.net.http.HttpClient of Java 17 has no close(); its threads end with the JVM.
   }
 }
