@@ -66,6 +66,15 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{ .Values.image.repository }}:{{ default .Chart.AppVersion .Values.image.tag }}{{ with .Values.image.digest }}@{{ . }}{{ end }}
 {{- end -}}
 
+{{/* The Weaviate API key, for the worker and the verify CronJob (the DLQ Job never calls Weaviate). */}}
+{{- define "weaviate-sync.weaviateApiKeyEnv" -}}
+{{- if or .Values.secrets.existingSecret .Values.secrets.weaviateApiKey }}
+- name: WEAVIATE_SYNC_WEAVIATE_API_KEY
+  valueFrom:
+    secretKeyRef: {name: {{ include "weaviate-sync.secretName" . }}, key: weaviate-api-key, optional: true}
+{{- end }}
+{{- end -}}
+
 {{/* Where the Kafka truststore Secret is mounted (read-only). */}}
 {{- define "weaviate-sync.truststoreDir" -}}/etc/weaviate-sync/kafka-truststore{{- end -}}
 
@@ -204,11 +213,7 @@ containers:
       - name: {{ printf "WEAVIATE_SYNC_%s" ($k | replace "." "_" | replace "-" "_" | upper) }}
         value: {{ $v | quote }}
       {{- end }}
-      {{- if or .Values.secrets.existingSecret .Values.secrets.weaviateApiKey }}
-      - name: WEAVIATE_SYNC_WEAVIATE_API_KEY
-        valueFrom:
-          secretKeyRef: {name: {{ include "weaviate-sync.secretName" . }}, key: weaviate-api-key, optional: true}
-      {{- end }}
+      {{- with include "weaviate-sync.weaviateApiKeyEnv" . | trim }}{{ . | nindent 6 }}{{ end }}
       {{- with include "weaviate-sync.kafkaEnv" . | trim }}{{ . | nindent 6 }}{{ end }}
     ports:
       - name: admin
