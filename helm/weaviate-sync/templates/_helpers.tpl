@@ -33,6 +33,17 @@ app.kubernetes.io/name: {{ include "weaviate-sync.name" . }}-dlq
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 
+{{/* The verify CronJob's pods: labels of their own, for the same reason as the DLQ Job's. */}}
+{{- define "weaviate-sync.verifySelector" -}}
+app.kubernetes.io/name: {{ include "weaviate-sync.name" . }}-verify
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{/* The CronJob's name: at most 52 characters, as Kubernetes appends 11 to name its Jobs. */}}
+{{- define "weaviate-sync.verifyName" -}}
+{{- printf "%s-verify" (include "weaviate-sync.fullname" . | trunc 45 | trimSuffix "-") -}}
+{{- end -}}
+
 {{- define "weaviate-sync.secretName" -}}
 {{- if .Values.secrets.existingSecret -}}{{ .Values.secrets.existingSecret }}{{- else -}}{{ include "weaviate-sync.fullname" . }}{{- end -}}
 {{- end -}}
