@@ -2,8 +2,9 @@
 # Chart checks: helm lint --strict, helm template for the default values and for the values files in
 # helm/ci/, the rendered manifests validated against the Kubernetes API schemas (kubernetes-validate,
 # from PyPI, schemas bundled, no network), the Kafka TLS/SASL wiring of every pod template checked,
-# the manifests scanned by the security linter checkov (PyPI, pinned, its Kubernetes checks), and the
-# bad values files (helm/ci/bad-*.yaml) rejected with the error each one names.
+# the manifests scanned by the security linter checkov (PyPI, pinned, its Kubernetes checks), the
+# verify CronJob's args checked against the '# expect-args:' line of each values file, and the bad
+# values files (helm/ci/bad-*.yaml) rejected with the error each one names.
 # helm is built from its Go module (helm.sh/helm/v3) once and cached, like weaviate-server; checkov
 # is installed once into its own virtualenv in the same cache. With CI=true a linter that cannot be
 # installed fails the check; elsewhere it is skipped, loudly.
@@ -126,16 +127,19 @@ done
 "$HELM" template weaviate-sync "$CHART" -f helm/ci/all-on.yaml > "$OUT/release-weaviate-sync.yaml"
 # Per pod template: service links off; env names unique; every $(VAR) names a variable defined above
 # it (Kubernetes leaves it as literal text otherwise); SASL_* has a JAAS config; the truststore sits on
-# a read-only Secret mount; the DLQ Job gets exactly the worker's Kafka settings, but pod labels the
-# worker's selector does not match; no ConfigMap anywhere.
+# a read-only Secret mount; the DLQ Job and the verify CronJob get exactly the worker's Kafka settings
+# (the CronJob also its WEAVIATE_SYNC_* settings and API key), but pod labels the worker's selector does
+# not match, and, with NetworkPolicies rendered, a policy of their own that admits no ingress; no
+# ConfigMap anywhere.
 python3 - "$OUT/release-weaviate-sync.yaml" "${rendered[@]}" <<'PY' || fail=1
 import os, re, sys, yaml
 bad, pods, first = [], 0, True
 for path in sys.argv[1:]:
     case = os.path.basename(path)
-    kafka_env, selectors, pod_labels = {}, [], {}
-    for doc in yaml.safe_load_all(open(path)):
-        if not doc: continue
+    kafka_env, app_env, selectors, pod_labels = {}, {}, [], {}
+    docs = [d for d in yaml.safe_load_all(open(path)) if d]
+    policies = [d["spec"] for d in docs if d["kind"] == "NetworkPolicy"]
+    for doc in docs:
         kind, name = doc["kind"], doc["metadata"]["name"]
         if kind == "ConfigMap": bad.append(f"{case}: {kind}/{name} (settings and secrets go to env, never to a ConfigMap)")
         spec = doc.get("spec", {})
@@ -143,8 +147,14 @@ for path in sys.argv[1:]:
         if not tpl: continue
         pods += 1
         pod, where = tpl["spec"], f"{case}: {kind}/{name}"
+        labels = tpl["metadata"].get("labels", {})
         if kind in ("Deployment", "StatefulSet"): selectors.append(spec["selector"]["matchLabels"])
-        else: pod_labels[where] = tpl["metadata"].get("labels", {})
+        else: pod_labels[where] = labels
+        if policies:  # every pod under a policy; the Jobs' pods under one that admits nothing
+            mine = [p for p in policies if all(labels.get(k) == v for k, v in p["podSelector"].get("matchLabels", {}).items())]
+            if not mine: bad.append(f"{where}: no NetworkPolicy selects its pods")
+            elif kind not in ("Deployment", "StatefulSet") and any(p.get("ingress") or "Ingress" not in p["policyTypes"] for p in mine):
+                bad.append(f"{where}: a NetworkPolicy admits ingress to its pods")
         if pod.get("enableServiceLinks") is not False: bad.append(f"{where}: enableServiceLinks is not false")
         vols = {v["name"]: v for v in pod.get("volumes", [])}
         for c in pod["containers"]:
@@ -163,20 +173,57 @@ for path in sys.argv[1:]:
                 if not (mounts and mounts[0].get("readOnly") and "secret" in vols.get(mounts[0]["name"], {})):
                     bad.append(f"{where}: truststore {loc} is not on a read-only Secret mount")
             kafka_env[kind] = {k: v for k, v in env.items() if k.startswith(("KAFKA_", "SASL_")) and k != "KAFKA_STATE_DIR"}
+            app_env[kind] = {k: v for k, v in env.items() if k.startswith("WEAVIATE_SYNC_")
+                             and k not in ("WEAVIATE_SYNC_ADMIN_PORT", "WEAVIATE_SYNC_SHUTDOWN_GRACE_MS")}
     for where, labels in pod_labels.items():  # a PodDisruptionBudget on the worker must not count them
         if any(all(labels.get(k) == v for k, v in sel.items()) for sel in selectors):
             bad.append(f"{where}: its pods match the worker's selector")
-    if "Job" in kafka_env:
-        worker = kafka_env.get("Deployment") or kafka_env.get("StatefulSet")
-        if worker != kafka_env["Job"]: bad.append(f"{case}: the DLQ Job's Kafka settings differ from the worker's")
+    worker = kafka_env.get("Deployment") or kafka_env.get("StatefulSet")
+    if "Job" in kafka_env and worker != kafka_env["Job"]: bad.append(f"{case}: the DLQ Job's Kafka settings differ from the worker's")
+    if "CronJob" in kafka_env:
+        if worker != kafka_env["CronJob"]: bad.append(f"{case}: the verify CronJob's Kafka settings differ from the worker's")
+        if (app_env.get("Deployment") or app_env.get("StatefulSet")) != app_env["CronJob"]:
+            bad.append(f"{case}: the verify CronJob's WEAVIATE_SYNC_* settings differ from the worker's")
     if first:  # the release named weaviate-sync
         if pods == 0: bad.append(f"{case}: no pod templates rendered")
         if not bad: print(f"ok   release weaviate-sync: enableServiceLinks: false in all {pods} pod templates")
     first = False
 if bad:
     print("FAIL pod templates:\n  " + "\n  ".join(bad)); sys.exit(1)
-print(f"ok   Kafka TLS/SASL wiring and no ConfigMap: {pods} pod templates in {len(sys.argv) - 1} renderings")
+print(f"ok   Kafka TLS/SASL wiring, NetworkPolicies and no ConfigMap: {pods} pod templates in {len(sys.argv) - 1} renderings")
 PY
+
+# The scheduled verify: a values file with a line '# expect-args: [...]' (JSON) must render exactly one
+# CronJob running exactly those args, as a one-shot Job without the admin port; any other case none.
+for values in "${cases[@]}"; do
+  name="$(basename "${values:-default}" .yaml)"
+  [[ -f "$OUT/$name.yaml" ]] || continue
+  python3 - "$OUT/$name.yaml" "$(sed -n 's/^# expect-args: //p' "${values:-/dev/null}")" <<'PY' || fail=1
+import json, os, sys, yaml
+path, expect = sys.argv[1], sys.argv[2]
+case = os.path.basename(path)
+def fail(msg): print(f"FAIL {case}: {msg}"); sys.exit(1)
+jobs = [d for d in yaml.safe_load_all(open(path)) if d and d["kind"] == "CronJob"]
+if not expect:
+    if jobs: fail("a CronJob rendered, but its values file has no '# expect-args:'")
+    sys.exit(0)
+expect = json.loads(expect)
+if len(jobs) != 1: fail(f"{len(jobs)} CronJobs rendered, expected 1 running {expect}")
+job = jobs[0]["spec"]["jobTemplate"]["spec"]
+pod = job["template"]["spec"]
+c = pod["containers"][0]
+env = {e["name"]: e.get("value") for e in c.get("env", [])}
+bad = [m for m, ok in [
+    (f"args {c.get('args')}, expected {expect}", c.get("args") == expect),
+    (f"backoffLimit {job.get('backoffLimit')}, expected 0", job.get("backoffLimit") == 0),
+    (f"restartPolicy {pod.get('restartPolicy')}, expected Never", pod.get("restartPolicy") == "Never"),
+    (f"WEAVIATE_SYNC_ADMIN_PORT {env.get('WEAVIATE_SYNC_ADMIN_PORT')}, expected -1", env.get("WEAVIATE_SYNC_ADMIN_PORT") == "-1"),
+    (f"automountServiceAccountToken {pod.get('automountServiceAccountToken')}", pod.get("automountServiceAccountToken") is False),
+] if not ok]
+if bad: fail(f"CronJob/{jobs[0]['metadata']['name']}: " + "; ".join(bad))
+print(f"ok   {case}: CronJob/{jobs[0]['metadata']['name']} \"{jobs[0]['spec']['schedule']}\" runs {json.dumps(c['args'])}")
+PY
+done
 
 # run_checkov FILE SKIPS... -> a line "passed failed distinct-check-ids", then one line per failure.
 run_checkov() {
