@@ -36,7 +36,7 @@ class ReadmeAclsTest {
   }
 
   static List<String> operatorTable() {
-    return KafkaAcls.table(KafkaAcls.operator(INPUTS, DLQ, APP + "-dlq-replay", true));
+    return KafkaAcls.table(KafkaAcls.operator(INPUTS, DLQ, APP, APP + "-dlq-replay", true));
   }
 
   /** For the defaults: exactly_once_v2, topics.create=false, no dlq purge. */
@@ -50,7 +50,8 @@ class ReadmeAclsTest {
     out.addAll(
         KafkaAcls.commands(
             "User:operator",
-            KafkaAcls.operator(DEFAULT_INPUTS, DEFAULT_DLQ, DEFAULT_APP + "-dlq-replay", false)));
+            KafkaAcls.operator(
+                DEFAULT_INPUTS, DEFAULT_DLQ, DEFAULT_APP, DEFAULT_APP + "-dlq-replay", false)));
     return out;
   }
 

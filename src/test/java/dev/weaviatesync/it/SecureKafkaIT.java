@@ -91,7 +91,7 @@ class SecureKafkaIT {
       kafka.grant(
           KafkaAcls.bindings(
               "User:operator",
-              KafkaAcls.operator(inputs(s), dlq(s), s.prefix + "-dlq-replay", true)));
+              KafkaAcls.operator(inputs(s), dlq(s), s.prefix, s.prefix + "-dlq-replay", true)));
       Path config = s.writeConfig();
       assertNoSecrets("the configuration file", Files.readString(config));
       String item = UUID.randomUUID().toString();
@@ -179,6 +179,18 @@ class SecureKafkaIT {
         assertThat(purge.code()).as(purge.output()).isZero();
         assertThat(purge.output()).contains("deleted;");
 
+        // verify and resync read the worker's state topic with the operator's ACLs: the rejected
+        // item's latest event was dead-lettered, so it is missing, and its repair is dead-lettered
+        // again (Weaviate still refuses it).
+        var verify = cli("operator", "verify", "--rate", "0", "--config", config.toString());
+        assertThat(verify.code()).as(verify.output()).isEqualTo(1);
+        assertThat(verify.output())
+            .contains("1 missing", "missing " + rejected, "dead-lettered", "NOT in sync");
+        var resync =
+            cli("operator", "resync", "--rate", "0", "--wait", "90", "--config", config.toString());
+        assertThat(resync.code()).as(resync.output()).isEqualTo(1);
+        assertThat(resync.output()).contains("1 repairs published", "1 dead-lettered");
+
         int exit = worker.terminate(60);
         String out = worker.output();
         assertNoSecrets("the worker", out);
@@ -189,13 +201,14 @@ class SecureKafkaIT {
       assertThat(deniedLines(s)).isEmpty();
       SyncWorkerIT.report(
           String.format(
-              "sasl_ssl: worker, publish, dlq list/show/replay/purge over SASL_SSL (SCRAM-SHA-512, "
+              "sasl_ssl: worker, publish, dlq list/show/replay/purge, verify, resync over SASL_SSL (SCRAM-SHA-512, "
                   + "test CA) with only the README's ACLs (%d worker, %d publisher, %d operator); "
                   + "objects in Weaviate, replayed dead letter dead-lettered again, nothing denied, "
                   + "no secret printed; %d s",
               workerGrants(s).size(),
               KafkaAcls.publisher(inputs(s)).size(),
-              KafkaAcls.operator(inputs(s), dlq(s), s.prefix + "-dlq-replay", true).size(),
+              KafkaAcls.operator(inputs(s), dlq(s), s.prefix, s.prefix + "-dlq-replay", true)
+                  .size(),
               (System.nanoTime() - t0) / 1_000_000_000L));
     }
   }

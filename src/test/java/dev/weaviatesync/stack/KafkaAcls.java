@@ -106,14 +106,15 @@ public final class KafkaAcls {
   }
 
   /**
-   * {@code weaviate-sync dlq}.
+   * {@code weaviate-sync dlq}, {@code verify}, {@code resync} and {@code reindex}.
    *
+   * @param applicationId {@code kafka.application.id}: the state topics are named after it
    * @param replayGroup the group {@code dlq replay} keeps its progress in ({@code --group}, default
    *     {@code <kafka.application.id>-dlq-replay})
    * @param purge whether {@code dlq purge} is to be allowed
    */
   public static List<Grant> operator(
-      List<String> inputs, String dlq, String replayGroup, boolean purge) {
+      List<String> inputs, String dlq, String applicationId, String replayGroup, boolean purge) {
     var g = new ArrayList<Grant>();
     g.add(topic(dlq, AclOperation.READ, "`dlq list`, `show`, `stats`, `replay`"));
     if (purge) {
@@ -127,8 +128,17 @@ public final class KafkaAcls {
             AclOperation.READ,
             "`dlq replay` keeps its progress there (`--group`)"));
     for (String t : inputs) {
-      g.add(topic(t, AclOperation.WRITE, "`dlq replay`: send records back"));
+      g.add(
+          topic(
+              t, AclOperation.WRITE, "`dlq replay`: send records back; `resync`: publish repairs"));
     }
+    g.add(
+        prefixed(
+            ResourceType.TOPIC,
+            applicationId + "-versions.",
+            AclOperation.READ,
+            "`verify`, `resync`, `reindex`: read the worker's state topics"
+                + " `<kafka.application.id>-versions.<Type>-changelog`"));
     return g;
   }
 
