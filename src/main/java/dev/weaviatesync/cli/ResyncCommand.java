@@ -84,9 +84,16 @@ final class ResyncCommand extends ConvergenceOptions {
             };
         Thread hook =
             new Thread(
-                () ->
-                    err()
-                        .println("resync interrupted; to resume, add --after <the last id above>"));
+                () -> {
+                  String from = dryRun || repairs == null ? null : repairs.confirmedThrough();
+                  err()
+                      .println(
+                          "resync interrupted; "
+                              + (from == null
+                                  ? "run it again (nothing was published yet)"
+                                  : "to resume, run it again with --after " + from));
+                  err().flush();
+                });
         Runtime.getRuntime().addShutdownHook(hook);
         Verifier.Result r;
         try {

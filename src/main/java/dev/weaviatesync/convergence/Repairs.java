@@ -42,6 +42,8 @@ public final class Repairs implements AutoCloseable {
   private final List<Map.Entry<String, Future<RecordMetadata>>> inFlight = new ArrayList<>();
   private final Map<String, String> followed = new HashMap<>();
   private int published;
+  private String lastQueued;
+  private volatile String confirmedThrough;
 
   public Repairs(SyncConfig config, EntityType type) {
     this.producer =
@@ -73,6 +75,7 @@ public final class Repairs implements AutoCloseable {
       record = new ProducerRecord<>(type.topic(), null, s.key(), s.value(), headers);
     }
     inFlight.add(Map.entry(d.id(), producer.send(record)));
+    lastQueued = d.id();
     published++;
     if (inFlight.size() >= 1000) {
       drain();
@@ -97,6 +100,17 @@ public final class Repairs implements AutoCloseable {
       }
     }
     inFlight.clear();
+    if (lastQueued != null) {
+      confirmedThrough = lastQueued;
+    }
+  }
+
+  /**
+   * The id up to which every repair found so far is on the input topic (ids are walked in order),
+   * or null: where an interrupted resync resumes ({@code --after}).
+   */
+  public String confirmedThrough() {
+    return confirmedThrough;
   }
 
   /**
