@@ -97,6 +97,14 @@ final class ReindexCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--type: " + e.getMessage());
     }
+    if (type.properties().isEmpty()) {
+      err.println(
+          "type."
+              + type.name()
+              + ".properties is empty: declare the new collection's properties (with --set or the"
+              + " config file) so reindex can create it");
+      return Main.USAGE;
+    }
     String alias = type.collection();
     try (WeaviateClient client = WeaviateClientSink.connect(config)) {
       if (CollectionManager.exists(client, into)) {

@@ -58,26 +58,24 @@ public final class CollectionManager {
    */
   public static void createFor(WeaviateClient client, EntityType type, String name)
       throws IOException {
-    {
-      List<Property> props = type.properties().stream().map(CollectionManager::property).toList();
-      create(
-          client,
-          CollectionConfig.of(
-              name,
-              c ->
-                  c.description(
-                          "Managed by weaviate-sync: "
-                              + type.name()
-                              + " events from topic "
-                              + type.topic())
-                      .properties(props)
-                      .vectorConfig(vectorConfig(type.vectorizer()))));
-      log.info(
-          "Created collection {} with properties {} and vectorizer {}",
-          name,
-          type.properties(),
-          type.vectorizer().module());
-    }
+    List<Property> props = type.properties().stream().map(CollectionManager::property).toList();
+    create(
+        client,
+        CollectionConfig.of(
+            name,
+            c ->
+                c.description(
+                        "Managed by weaviate-sync: "
+                            + type.name()
+                            + " events from topic "
+                            + type.topic())
+                    .properties(props)
+                    .vectorConfig(vectorConfig(type.vectorizer()))));
+    log.info(
+        "Created collection {} with properties {} and vectorizer {}",
+        name,
+        type.properties(),
+        type.vectorizer().module());
   }
 
   /**

@@ -191,7 +191,9 @@ class ConvergenceIT {
         assertThat(create(rest, c, id, "back from the dead")).isEqualTo(200);
       }
 
-      var found = cli(s, "verify", "--json", "--rate", "0");
+      java.nio.file.Path metrics =
+          java.nio.file.Files.createTempDirectory("verify-metrics").resolve("verify.prom");
+      var found = cli(s, "verify", "--json", "--rate", "0", "--metrics-file", metrics.toString());
       assertThat(found.code()).as(found.output()).isEqualTo(1);
       JsonNode r1 = typeResult(found);
       assertThat(r1.path("missing").asLong()).isEqualTo(50);
@@ -199,6 +201,14 @@ class ConvergenceIT {
       assertThat(r1.path("unexpected").asLong()).isEqualTo(20);
       assertThat(r1.path("resurrected").asLong()).isEqualTo(10);
       assertThat(r1.path("checked").asLong()).isEqualTo(ids.size() + 20);
+      assertThat(java.nio.file.Files.readAllLines(metrics))
+          .contains(
+              "weaviate_sync_verify_objects_checked{type=\"ItemChanged\"} " + (ids.size() + 20),
+              "weaviate_sync_verify_differences{type=\"ItemChanged\",kind=\"missing\"} 50",
+              "weaviate_sync_verify_differences{type=\"ItemChanged\",kind=\"stale\"} 50",
+              "weaviate_sync_verify_differences{type=\"ItemChanged\",kind=\"unexpected\"} 20",
+              "weaviate_sync_verify_differences{type=\"ItemChanged\",kind=\"resurrected\"} 10",
+              "weaviate_sync_verify_differences{type=\"TaskChanged\",kind=\"missing\"} 0");
 
       var dry = cli(s, "resync", "--dry-run", "--rate", "0");
       assertThat(dry.code()).as(dry.output()).isZero();
