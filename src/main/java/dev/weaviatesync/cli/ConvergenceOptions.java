@@ -66,17 +66,22 @@ abstract class ConvergenceOptions implements Callable<Integer> {
 
   abstract int run(SyncConfig config, List<EntityType> types) throws Exception;
 
+  /** Further checks of the options once the types are known. */
+  void checkScope(List<EntityType> types) {}
+
   @Override
   public Integer call() throws Exception {
-    if (rate < 0) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--rate must be 0 or more");
+    if (!(rate >= 0) || Double.isInfinite(rate)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--rate must be 0 (unpaced) or a positive number");
     }
     if (pageSize < 1 || pageSize > 10_000) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--page-size must be between 1 and 10000");
     }
-    if (scope.sample != null && scope.sample < 1) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--sample must be 1 or more");
+    if (scope.sample != null && (scope.sample < 1 || scope.sample > 1_000_000)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--sample must be between 1 and 1000000 (use --full for more)");
     }
     SyncConfig config = options.loadOrReport(err());
     if (config == null) {
@@ -93,6 +98,7 @@ abstract class ConvergenceOptions implements Callable<Integer> {
     if (types.isEmpty()) {
       types.addAll(config.types());
     }
+    checkScope(types);
     try {
       return run(config, types);
     } catch (StateSnapshot.StateUnavailableException e) {
@@ -100,10 +106,9 @@ abstract class ConvergenceOptions implements Callable<Integer> {
       return Main.USAGE;
     } catch (org.apache.kafka.common.KafkaException | java.util.concurrent.ExecutionException e) {
       String why = KafkaErrors.explain(e, config.bootstrapServers());
-      if (why == null) {
-        throw e;
-      }
-      err().println(why);
+      err()
+          .println(
+              why != null ? why : "Kafka at " + config.bootstrapServers() + ": " + e.getMessage());
       return Main.FAILURE;
     } catch (java.io.IOException e) {
       err().println(spec.name() + " could not finish: " + e.getMessage());

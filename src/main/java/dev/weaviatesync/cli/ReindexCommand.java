@@ -127,15 +127,28 @@ final class ReindexCommand implements Callable<Integer> {
         }
         out.printf("alias %s points at %s%n", alias, current.get().collection());
       }
-      CollectionManager.createFor(client, type, into);
-      out.printf("created collection %s for %s%n", into, type.name());
       var writer = new BatchWriter(new WeaviateClientSink(client, null), config, new SyncStats());
       var parser =
           new EventParser(
               config.types().stream().map(EntityType::name).collect(Collectors.toSet()));
-      try (var truth =
-          StateSnapshot.read(
-              config, type, n -> err.printf("reindex %s: %d state records read%n", into, n))) {
+      // The state first: a wrong application id must not leave an empty collection behind.
+      StateSnapshot read;
+      try {
+        read =
+            StateSnapshot.read(
+                config, type, n -> err.printf("reindex %s: %d state records read%n", into, n));
+      } catch (StateSnapshot.StateUnavailableException e) {
+        err.println(e.getMessage());
+        return Main.USAGE;
+      }
+      try (var truth = read) {
+        try {
+          CollectionManager.createFor(client, type, into);
+        } catch (RuntimeException e) {
+          err.println("Weaviate refused to create collection " + into + ": " + e.getMessage());
+          return Main.USAGE;
+        }
+        out.printf("created collection %s for %s%n", into, type.name());
         var copy = new Copy(writer, parser, type, into, config.flushMaxRecords());
         try (var c = truth.cursor(null)) {
           for (; c.valid(); c.next()) {

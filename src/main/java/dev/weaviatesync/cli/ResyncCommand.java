@@ -23,8 +23,9 @@ import picocli.CommandLine.Option;
           + " the type's input topic, which the worker applies only while the state it repairs is"
           + " still the id's latest (so it never undoes a newer write), with its batch writer,"
           + " retries and dead-letter rules. Waits until the worker applied them.",
-      "Exit 0 when every repair was applied (or superseded by a newer event), 1 when one was"
-          + " dead-lettered or not applied in time, 2 usage or configuration error."
+      "Exit 0 when there was nothing to repair or every repair was applied (or superseded by a"
+          + " newer event), 1 when one was dead-lettered or not applied in time (with --dry-run:"
+          + " when there is something to repair), 2 usage or configuration error."
     })
 final class ResyncCommand extends ConvergenceOptions {
   @Option(names = "--dry-run", description = "List the repairs; publish nothing.")
@@ -46,6 +47,25 @@ final class ResyncCommand extends ConvergenceOptions {
           "How long to wait for the worker to apply the repairs (0: publish and return). Default:"
               + " ${DEFAULT-VALUE}.")
   int waitSeconds;
+
+  @Override
+  void checkScope(List<EntityType> types) {
+    if (after == null) {
+      return;
+    }
+    if (types.size() != 1 || scope.sample != null) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(),
+          "--after resumes the full walk of one type: give exactly one --type, and no --sample");
+    }
+    try {
+      java.util.UUID.fromString(after);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--after takes an id (a UUID), as an interrupted resync prints it");
+    }
+    after = after.toLowerCase(java.util.Locale.ROOT);
+  }
 
   @Override
   int run(SyncConfig config, List<EntityType> types) throws Exception {
@@ -113,6 +133,7 @@ final class ResyncCommand extends ConvergenceOptions {
                 "%s (collection %s): %d checked, %d differences (%s); last id %s%n",
                 type.name(), r.collection, r.checked, r.differences(), counts, r.lastId);
         if (dryRun || r.differences() == 0) {
+          ok &= r.differences() == 0;
           continue;
         }
         repairs.drain();

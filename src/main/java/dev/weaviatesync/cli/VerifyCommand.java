@@ -68,6 +68,18 @@ final class VerifyCommand extends ConvergenceOptions {
 
   @Override
   int run(SyncConfig config, List<EntityType> types) throws Exception {
+    if (metricsFile != null) {
+      Path dir = metricsFile.toAbsolutePath().getParent();
+      if (Files.isDirectory(metricsFile) || dir == null || !Files.isDirectory(dir)) {
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(),
+            "--metrics-file: " + metricsFile + " must be a file in an existing directory");
+      }
+    }
+    if (settleSeconds < 0) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--settle must be 0 or more");
+    }
     var results = new ArrayList<Verifier.Result>();
     var durations = new ArrayList<Double>();
     var names = config.types().stream().map(EntityType::name).collect(Collectors.toSet());
@@ -103,10 +115,12 @@ final class VerifyCommand extends ConvergenceOptions {
                 ? verifier.sample(
                     truth, scope.sample, seed == null ? new Random() : new Random(seed), collect)
                 : verifier.full(truth, null, collect);
-        if (!r.inSync() && settleSeconds > 0) {
+        // Up to three more looks: an id whose state keeps changing is busy, not different.
+        List<Verifier.Difference> again = found;
+        for (int look = 1; look <= 3 && !again.isEmpty() && settleSeconds > 0; look++) {
           Thread.sleep(Duration.ofSeconds(settleSeconds).toMillis());
           truth.readFrom(truth.readTo(), (id, s) -> {}, StateSnapshot.Progress.NONE);
-          verifier.recheck(truth, found, r);
+          again = verifier.recheck(truth, again, r, look == 3);
         }
         results.add(r);
         durations.add((System.nanoTime() - started) / 1e9);
@@ -138,9 +152,14 @@ final class VerifyCommand extends ConvergenceOptions {
             r.counts.entrySet().stream()
                 .map(e -> e.getValue() + " " + e.getKey().label())
                 .collect(Collectors.joining(", ")),
-            r.unverifiable > 0
-                ? "; " + r.unverifiable + " ids have no state to compare (too large to keep)"
-                : "");
+            (r.unverifiable > 0
+                    ? "; " + r.unverifiable + " ids have no state to compare (too large to keep)"
+                    : "")
+                + (r.inFlight > 0
+                    ? "; "
+                        + r.inFlight
+                        + " ids changed at every look (writes in flight, not counted)"
+                    : ""));
     for (var e : r.examples.entrySet()) {
       for (var d : e.getValue()) {
         out().printf("  %s %s: %s%n", e.getKey().label(), d.id(), d.detail());
@@ -162,6 +181,7 @@ final class VerifyCommand extends ConvergenceOptions {
       o.put("differences", r.differences());
       r.counts.forEach((k, v) -> o.put(k.label(), v));
       o.put("unverifiable", r.unverifiable);
+      o.put("inFlight", r.inFlight);
       o.put("seconds", Math.round(durations.get(i) * 1000) / 1000.0);
       var ex = o.putArray("examples");
       r.examples.forEach(

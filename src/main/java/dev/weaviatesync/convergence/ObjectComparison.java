@@ -27,15 +27,15 @@ public final class ObjectComparison {
    */
   public static String difference(
       JsonNode sourceProperties, float[] sourceVector, ObjectSource.Obj object) {
+    var source = byWeaviateName(sourceProperties);
+    var held = byWeaviateName(object.properties());
     var names = new TreeSet<String>();
-    sourceProperties.fieldNames().forEachRemaining(names::add);
-    if (object.properties() != null) {
-      object.properties().fieldNames().forEachRemaining(names::add);
-    }
+    names.addAll(source.keySet());
+    names.addAll(held.keySet());
     List<String> differing = new ArrayList<>();
     for (String name : names) {
-      JsonNode a = sourceProperties.get(name);
-      JsonNode b = object.properties() == null ? null : object.properties().get(name);
+      JsonNode a = source.get(name);
+      JsonNode b = held.get(name);
       if (!same(a, b)) {
         differing.add(name);
       }
@@ -49,7 +49,7 @@ public final class ObjectComparison {
       why.append(differing.size() == 1 ? "property " : "properties ")
           .append(String.join(", ", differing.subList(0, Math.min(5, differing.size()))))
           .append(differing.size() > 5 ? " and " + (differing.size() - 5) + " more" : "")
-          .append(" differ");
+          .append(differing.size() == 1 ? " differs" : " differ");
     }
     if (vector != null) {
       why.append(why.length() > 0 ? "; " : "").append(vector);
@@ -76,6 +76,24 @@ public final class ObjectComparison {
     return null;
   }
 
+  /**
+   * Properties by the name Weaviate stores them under: it lower-cases the first letter ({@code
+   * Title} becomes {@code title}).
+   */
+  private static java.util.Map<String, JsonNode> byWeaviateName(JsonNode properties) {
+    var out = new java.util.LinkedHashMap<String, JsonNode>();
+    if (properties != null && properties.isObject()) {
+      properties
+          .properties()
+          .forEach(e -> out.merge(weaviateName(e.getKey()), e.getValue(), (x, y) -> x));
+    }
+    return out;
+  }
+
+  static String weaviateName(String name) {
+    return name.isEmpty() ? name : Character.toLowerCase(name.charAt(0)) + name.substring(1);
+  }
+
   static boolean same(JsonNode a, JsonNode b) {
     boolean aAbsent = absent(a);
     boolean bAbsent = absent(b);
@@ -83,9 +101,9 @@ public final class ObjectComparison {
       return aAbsent && bAbsent;
     }
     if (a.isNumber() && b.isNumber()) {
-      double x = a.doubleValue();
-      double y = b.doubleValue();
-      return x == y || Math.abs(x - y) <= 1e-9 * Math.max(Math.abs(x), Math.abs(y));
+      // Exactly: Weaviate keeps a number as the double the event's number parses to, so any
+      // tolerance would only hide edits (one second on a microsecond timestamp).
+      return a.doubleValue() == b.doubleValue();
     }
     if (a.isTextual() && b.isTextual()) {
       return sameText(a.textValue(), b.textValue());
@@ -104,10 +122,11 @@ public final class ObjectComparison {
       return !x.hasNext() && !y.hasNext();
     }
     if (a.isObject() && b.isObject()) {
-      var names = new TreeSet<String>();
-      a.fieldNames().forEachRemaining(names::add);
-      b.fieldNames().forEachRemaining(names::add);
-      return names.stream().allMatch(n -> same(a.get(n), b.get(n)));
+      var x = byWeaviateName(a);
+      var y = byWeaviateName(b);
+      var names = new TreeSet<String>(x.keySet());
+      names.addAll(y.keySet());
+      return names.stream().allMatch(n -> same(x.get(n), y.get(n)));
     }
     return false;
   }

@@ -48,6 +48,9 @@ public final class StateSnapshot implements AutoCloseable {
   private final WriteOptions writeOptions = new WriteOptions().setDisableWAL(true);
   private Map<TopicPartition, Long> readTo = Map.of();
 
+  /** Removes the temporary store when the JVM ends before {@link #close} (Ctrl-C, SIGTERM). */
+  private final Thread cleanup;
+
   private StateSnapshot(String topic, Properties consumerProps, Path dir) throws RocksDBException {
     this.topic = topic;
     this.consumerProps = consumerProps;
@@ -58,6 +61,8 @@ public final class StateSnapshot implements AutoCloseable {
             .setWriteBufferSize(16L << 20)
             .setMaxWriteBufferNumber(2);
     this.db = RocksDB.open(options, dir.toString());
+    this.cleanup = new Thread(() -> deleteTree(dir));
+    Runtime.getRuntime().addShutdownHook(cleanup);
   }
 
   /**
@@ -244,6 +249,15 @@ public final class StateSnapshot implements AutoCloseable {
     db.close();
     options.close();
     writeOptions.close();
+    try {
+      Runtime.getRuntime().removeShutdownHook(cleanup);
+    } catch (IllegalStateException e) {
+      // shutting down already: the hook deletes it
+    }
+    deleteTree(dir);
+  }
+
+  private static void deleteTree(Path dir) {
     try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {

@@ -49,6 +49,10 @@ public final class Verifier {
     public final String collection;
     public long checked;
     public long unverifiable;
+
+    /** Ids whose state kept changing at every look: writes in flight, not counted. */
+    public long inFlight;
+
     public final Map<Kind, Long> counts = new EnumMap<>(Kind.class);
     public final Map<Kind, List<Difference>> examples = new EnumMap<>(Kind.class);
     public String lastId;
@@ -231,18 +235,41 @@ public final class Verifier {
     }
   }
 
-  /** Looks again at ids found different: what the worker did since may have closed the gap. */
-  public void recheck(StateSnapshot truth, List<Difference> found, Result result)
-      throws IOException {
+  /**
+   * Looks again at ids found different: what the worker did since may have closed the gap. An id
+   * still different whose state is the one seen before is a difference; one whose state changed
+   * meanwhile (newer events accepted: its write may be in flight) is returned, to be looked at
+   * again, unless this is the last look: then it is counted as in flight, not as a difference.
+   */
+  public List<Difference> recheck(
+      StateSnapshot truth, List<Difference> found, Result result, boolean last) throws IOException {
+    var again = new ArrayList<Difference>();
     for (Difference before : found) {
       result.remove(before);
       Difference now =
           classify(
               before.id(), truth.get(before.id()), weaviate.get(collection, before.id()), null);
-      if (now != null) {
-        result.add(now);
+      if (now == null) {
+        continue;
       }
+      if (!sameState(before.state(), now.state())) {
+        if (last) {
+          result.inFlight++;
+        } else {
+          again.add(now);
+        }
+        continue;
+      }
+      result.add(now);
     }
+    return again;
+  }
+
+  private static boolean sameState(WrittenVersion a, WrittenVersion b) {
+    if (a == null || b == null || a.state() == null || b.state() == null) {
+      return a == b || (a != null && b != null && a.state() == b.state());
+    }
+    return a.state().source().equals(b.state().source());
   }
 
   /** The difference between one id's state (null: unknown) and Weaviate's object (null: none). */

@@ -86,13 +86,28 @@ public final class WeaviateObjects implements ObjectSource {
   private HttpResponse<String> send(String pathAndQuery) throws IOException {
     var b = HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(timeout).GET();
     if (auth != null) {
-      b.header("Authorization", auth);
+      try {
+        b.header("Authorization", auth);
+      } catch (IllegalArgumentException e) {
+        // Its message quotes the header value, key and all: never pass it on.
+        throw new IOException(
+            "weaviate.api.key holds a character an HTTP header cannot carry (a non-ASCII or"
+                + " control character, e.g. pasted from a document); the key is not shown");
+      }
     }
     try {
       return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);
+    } catch (java.net.ConnectException e) {
+      throw new IOException("Weaviate at " + base + " does not answer (connection refused)", e);
+    } catch (java.net.http.HttpTimeoutException e) {
+      throw new IOException("Weaviate at " + base + " did not answer within " + timeout, e);
+    } catch (IOException e) {
+      throw new IOException(
+          "Weaviate at " + base + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()),
+          e);
     }
   }
 
